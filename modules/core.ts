@@ -1,0 +1,4 @@
+import type { AnyModule } from '../engine/module-api.js';
+
+/** Everyday modules: files, commands, utilities. */
+export const coreModules: AnyModule[] = [];

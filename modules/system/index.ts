@@ -1,0 +1,4 @@
+import type { AnyModule } from '../../engine/module-api.js';
+
+/** Packages, services, firewalls, SELinux, kernel. */
+export const systemModules: AnyModule[] = [];

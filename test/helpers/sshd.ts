@@ -1,0 +1,148 @@
+/**
+ * Real sshd hosts on 127.0.0.1 (lab.md part A): each a separate sshd process
+ * on a free high port, sharing this machine's filesystem, each with its own
+ * working directory. Keys and known_hosts are generated per harness, nothing
+ * outside the harness directory is touched.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface SshdHost {
+  name: string;
+  port: number;
+  /** this host's own directory (give it to playbooks as a host var) */
+  dir: string;
+  pid: number;
+}
+
+export interface SshdHarness {
+  root: string;
+  keyPath: string;
+  knownHostsPath: string;
+  hosts: SshdHost[];
+  /** an INI inventory line per host, with connection vars and `workdir` */
+  inventoryIni(group?: string, extra?: string): string;
+  kill(host: SshdHost): void;
+  restart(host: SshdHost): Promise<void>;
+  stop(): void;
+}
+
+export function sshdAvailable(): boolean {
+  return existsSync('/usr/sbin/sshd');
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
+  const { connect } = await import('node:net');
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = connect(port, '127.0.0.1');
+      s.once('connect', () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`sshd on port ${port} did not start`);
+}
+
+function sshdConfig(root: string, port: number, i: number, extra: string): string {
+  return [
+    `Port ${port}`,
+    'ListenAddress 127.0.0.1',
+    `HostKey ${join(root, 'hostkey')}`,
+    `PidFile ${join(root, `sshd_${i}.pid`)}`,
+    `AuthorizedKeysFile ${join(root, 'authorized_keys')}`,
+    'UsePAM no',
+    'UseDNS no',
+    'StrictModes no',
+    'PasswordAuthentication no',
+    'PermitRootLogin yes',
+    'MaxStartups 1000:30:1000',
+    'MaxSessions 64',
+    'LogLevel ERROR',
+    'Subsystem sftp internal-sftp',
+    extra,
+  ].join('\n');
+}
+
+function startOne(root: string, i: number): number {
+  mkdirSync('/run/sshd', { recursive: true });
+  execFileSync('/usr/sbin/sshd', ['-f', join(root, `sshd_${i}.conf`), '-E', join(root, `sshd_${i}.log`)]);
+  const pidFile = join(root, `sshd_${i}.pid`);
+  const deadline = Date.now() + 5000;
+  while (!existsSync(pidFile) && Date.now() < deadline) spawnSync('sleep', ['0.02']);
+  return Number(readFileSync(pidFile, 'utf8').trim());
+}
+
+export async function startSshdHosts(count: number, opts: { prefix?: string; sshdExtra?: string } = {}): Promise<SshdHarness> {
+  const root = mkdtempSync(join(tmpdir(), 'tsplay-sshd-'));
+  const keyPath = join(root, 'id');
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', keyPath]);
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(root, 'hostkey')]);
+  writeFileSync(join(root, 'authorized_keys'), readFileSync(`${keyPath}.pub`));
+  const hostPub = readFileSync(join(root, 'hostkey.pub'), 'utf8').trim().split(' ').slice(0, 2).join(' ');
+  const hosts: SshdHost[] = [];
+  const known: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const port = await freePort();
+    writeFileSync(join(root, `sshd_${i}.conf`), sshdConfig(root, port, i, opts.sshdExtra ?? ''));
+    const pid = startOne(root, i);
+    const dir = join(root, `host${i}`);
+    mkdirSync(dir);
+    hosts.push({ name: `${opts.prefix ?? 'h'}${i}`, port, dir, pid });
+    known.push(`[127.0.0.1]:${port} ${hostPub}`);
+  }
+  const knownHostsPath = join(root, 'known_hosts');
+  writeFileSync(knownHostsPath, `${known.join('\n')}\n`);
+  await Promise.all(hosts.map((h) => waitForPort(h.port)));
+
+  const harness: SshdHarness = {
+    root,
+    keyPath,
+    knownHostsPath,
+    hosts,
+    inventoryIni(group = 'hosts', extra = '') {
+      const lines = hosts.map(
+        (h) =>
+          `${h.name} ansible_host=127.0.0.1 ansible_port=${h.port} ansible_user=root ansible_ssh_private_key_file=${keyPath} workdir=${h.dir}${extra ? ` ${extra}` : ''}`,
+      );
+      return `[${group}]\n${lines.join('\n')}\n`;
+    },
+    kill(host) {
+      try {
+        process.kill(host.pid, 'SIGTERM');
+      } catch {
+        /* already gone */
+      }
+    },
+    async restart(host) {
+      const i = hosts.indexOf(host);
+      host.pid = startOne(root, i);
+      await waitForPort(host.port);
+    },
+    stop() {
+      for (const h of hosts) harness.kill(h);
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+  return harness;
+}
