@@ -1,0 +1,111 @@
+/**
+ * YAML loading with source positions. Ansible's YAML is PyYAML's 1.1 dialect
+ * (yes/no/on/off are booleans, 0644 is octal), so documents parse as 1.1.
+ */
+import { readFile } from 'node:fs/promises';
+import { Document, isMap, isNode, isPair, isScalar, LineCounter, parseAllDocuments, type Node, type ParsedNode, type ScalarTag, type CollectionTag } from 'yaml';
+import { TsplayError, TsplayErrors, type SourcePos } from './errors.js';
+import type { VarsMap } from './playbook/model.js';
+
+export interface YamlDoc {
+  file: string;
+  /** the plain JS value of the (first) document */
+  value: unknown;
+  doc: Document.Parsed;
+  lc: LineCounter;
+}
+
+export type YamlPath = readonly (string | number)[];
+
+/** Custom tags (the vault adds `!vault`); see registerYamlTag. */
+const customTags: (ScalarTag | CollectionTag)[] = [];
+
+export function registerYamlTag(tag: ScalarTag | CollectionTag): void {
+  customTags.push(tag);
+}
+
+export function parseYaml(text: string, file: string): YamlDoc {
+  const lc = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter: lc, version: '1.1', prettyErrors: false, customTags, uniqueKeys: true });
+  const list = Array.isArray(docs) ? docs : [];
+  const errors: TsplayError[] = [];
+  for (const d of list) {
+    for (const err of d.errors) {
+      const pos = lc.linePos(err.pos[0]);
+      errors.push(
+        new TsplayError('TSPLAY_YAML_SYNTAX', `YAML syntax error: ${firstLine(err.message)}`, {
+          source: { file, line: pos.line, col: pos.col },
+          excerpt: lineAt(text, pos.line),
+        }),
+      );
+    }
+  }
+  if (errors.length === 1) throw errors[0]!;
+  if (errors.length > 1) throw new TsplayErrors(errors);
+  const doc = (list[0] ?? new Document(null)) as Document.Parsed;
+  return { file, value: doc.toJS({ maxAliasCount: 1000 }) as unknown, doc, lc };
+}
+
+export async function readYamlFile(file: string): Promise<YamlDoc> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new TsplayError('TSPLAY_FILE_NOT_FOUND', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { cause: e });
+  }
+  return parseYaml(text, file);
+}
+
+/** The YAML node at a path (keys and indexes), or undefined. */
+export function nodeAt(y: YamlDoc, path: YamlPath): Node | undefined {
+  if (path.length === 0) return (y.doc.contents ?? undefined) as Node | undefined;
+  const n = y.doc.getIn(path as (string | number)[], true);
+  return isNode(n) ? n : undefined;
+}
+
+/** Position of the key of a mapping entry at `path` (the last element is the key). */
+export function keyPosition(y: YamlDoc, path: YamlPath): SourcePos {
+  const parent = nodeAt(y, path.slice(0, -1));
+  const key = path[path.length - 1];
+  if (parent && isMap(parent)) {
+    for (const item of parent.items) {
+      if (isPair(item) && isScalar(item.key) && item.key.value === key) return posOfNode(y, item.key as ParsedNode);
+    }
+  }
+  return positionAt(y, path);
+}
+
+/** Position of the value at `path`, falling back to the nearest ancestor. */
+export function positionAt(y: YamlDoc, path: YamlPath): SourcePos {
+  for (let n = path.length; n >= 0; n--) {
+    const node = nodeAt(y, path.slice(0, n));
+    if (node && node.range) return posOfNode(y, node as ParsedNode);
+  }
+  return { file: y.file, line: 1, col: 1 };
+}
+
+export function posOfNode(y: YamlDoc, node: ParsedNode | Node): SourcePos {
+  const offset = node.range?.[0] ?? 0;
+  const p = y.lc.linePos(offset);
+  return { file: y.file, line: p.line, col: p.col };
+}
+
+/** A vars file (group_vars, vars_files, defaults/main.yml): a mapping or empty. */
+export async function readVarsFile(file: string): Promise<VarsMap> {
+  const y = await readYamlFile(file);
+  if (y.value === null || y.value === undefined) return {};
+  if (typeof y.value !== 'object' || Array.isArray(y.value)) {
+    throw new TsplayError('TSPLAY_SCHEMA', `a vars file must hold a mapping of variable names to values, found ${Array.isArray(y.value) ? 'a list' : typeof y.value}`, {
+      source: positionAt(y, []),
+    });
+  }
+  return y.value as VarsMap;
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0] ?? s;
+}
+
+function lineAt(text: string, line: number): string | undefined {
+  return text.split('\n')[line - 1];
+}
