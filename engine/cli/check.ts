@@ -1,0 +1,34 @@
+/** `tsplay check PLAYBOOK -i INV`: every problem, with file:line:col; no host touched. */
+import { ExitCode, TsplayError } from '../errors.js';
+import { parsePlaybookArgs, type PlaybookFlags } from './options.js';
+import { prepare, printProblems } from './prepare.js';
+import { reportError } from './run.js';
+
+export async function checkCommand(argv: string[]): Promise<number> {
+  let flags: PlaybookFlags;
+  let positionals: string[];
+  try {
+    ({ values: flags, positionals } = parsePlaybookArgs(argv));
+  } catch (e) {
+    process.stderr.write(`${(e as TsplayError).format()}\n`);
+    return ExitCode.badOptions;
+  }
+  if (flags.help) {
+    process.stdout.write('tsplay check PLAYBOOK [-i INVENTORY] [-e VARS]\n  loads and checks playbooks, roles, includes, vars files, templates, module arguments and host patterns\n');
+    return ExitCode.ok;
+  }
+  try {
+    const prep = await prepare(positionals[0], flags);
+    for (const w of prep.warnings) process.stderr.write(`[WARNING]: ${w.format()}\n`);
+    if (prep.problems.length > 0) {
+      printProblems(prep.problems, prep.redactor);
+      return ExitCode.parseError;
+    }
+    const pb = prep.playbook!;
+    const tasks = pb.plays.reduce((n, p) => n + p.sections.reduce((m, s) => m + s.tasks.length, 0) + p.handlers.length, 0);
+    process.stdout.write(`${prep.playbookFile}: ok (${pb.plays.length} play${pb.plays.length === 1 ? '' : 's'}, ${tasks} tasks and handlers at top level)\n`);
+    return ExitCode.ok;
+  } catch (e) {
+    return reportError(e);
+  }
+}

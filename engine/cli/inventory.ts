@@ -1,0 +1,35 @@
+/** `tsplay inventory -i FILE --list | --graph [--vars] | --host HOST` */
+import { parseArgs } from 'node:util';
+import { ExitCode, TsplayError } from '../errors.js';
+import { loadConfig } from '../inventory/config.js';
+import { inventoryCommand } from '../inventory/index.js';
+import { reportError } from './run.js';
+
+export async function inventoryCli(argv: string[]): Promise<number> {
+  try {
+    const { values } = parseArgs({
+      args: argv,
+      options: {
+        inventory: { type: 'string', short: 'i', multiple: true },
+        list: { type: 'boolean' },
+        graph: { type: 'boolean' },
+        host: { type: 'string' },
+        vars: { type: 'boolean' },
+      },
+      strict: true,
+    });
+    const sources = values.inventory?.length ? values.inventory : (loadConfig().inventory ?? []);
+    if (!values.list && !values.graph && !values.host) {
+      throw new TsplayError('TSPLAY_OPTIONS', 'one of --list, --graph or --host HOST is required');
+    }
+    const out = await inventoryCommand({ sources, list: values.list, graph: values.graph, host: values.host, vars: values.vars });
+    process.stdout.write(out.endsWith('\n') ? out : `${out}\n`);
+    return ExitCode.ok;
+  } catch (e) {
+    if (e instanceof Error && !(e instanceof TsplayError) && 'code' in e && String((e as { code: unknown }).code).startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`${e.message}\n`);
+      return ExitCode.badOptions;
+    }
+    return reportError(e);
+  }
+}

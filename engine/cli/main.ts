@@ -1,0 +1,71 @@
+/**
+ * Entry point. Kept free of heavy imports so `tsplay --version` starts fast:
+ * each subcommand is loaded only when it runs.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const USAGE = `tsplay: agentless, Ansible-compatible playbooks over SSH
+
+Usage:
+  tsplay run PLAYBOOK [-i INVENTORY] [options]   run a playbook (see tsplay run --help)
+  tsplay check PLAYBOOK [-i INVENTORY]           check everything without touching a host
+  tsplay inventory -i INVENTORY --list|--graph|--host HOST
+  tsplay doc MODULE | --list                      module documentation
+  tsplay schema                                   JSON Schema of playbooks (for editors)
+  tsplay lab up|status|ssh|down|destroy|stop|start|cut|heal   the built-in lab
+  tsplay --version
+
+Exit codes: 0 ok, 1 error, 2 failed hosts, 3 unreachable hosts,
+4 parse or validation error, 5 bad options, 99 interrupted.`;
+
+type Command = (argv: string[]) => Promise<number>;
+
+const commands: Record<string, () => Promise<Command>> = {
+  run: async () => (await import('./run.js')).runCommand,
+  playbook: async () => (await import('./run.js')).runCommand,
+  check: async () => (await import('./check.js')).checkCommand,
+  inventory: async () => (await import('./inventory.js')).inventoryCli,
+  doc: async () => (await import('./doc.js')).docCommand,
+  schema: async () => (await import('./schema.js')).schemaCommand,
+  lab: async () => (await import('../lab/cli.js')).labCommand,
+};
+
+export function version(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (const up of ['../../..', '../..']) {
+    try {
+      return (JSON.parse(readFileSync(join(here, up, 'package.json'), 'utf8')) as { version: string }).version;
+    } catch {
+      /* try the next layout (compiled vs source) */
+    }
+  }
+  return 'unknown';
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const [first, ...rest] = argv;
+  if (first === '--version' || first === '-V') {
+    process.stdout.write(`tsplay ${version()}\nnode ${process.version}\n`);
+    return;
+  }
+  if (!first || first === '--help' || first === '-h' || first === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    process.exitCode = first ? 0 : 5;
+    return;
+  }
+  const load = commands[first];
+  let code: number;
+  if (!load) {
+    // `tsplay site.yml -i x` behaves like `tsplay run site.yml -i x`
+    if (/\.ya?ml$/.test(first)) code = await (await commands.run!())(argv);
+    else {
+      process.stderr.write(`unknown command '${first}'\n\n${USAGE}\n`);
+      code = 5;
+    }
+  } else {
+    code = await (await load())(rest);
+  }
+  process.exitCode = code;
+}

@@ -1,0 +1,120 @@
+/** Options shared by `run` and `check`, as ansible-playbook spells them. */
+import { readFile } from 'node:fs/promises';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { TsplayError } from '../errors.js';
+import { parseYaml } from '../yaml.js';
+import type { VarsMap } from '../playbook/model.js';
+
+export const playbookOptions = {
+  inventory: { type: 'string', short: 'i', multiple: true },
+  limit: { type: 'string', short: 'l' },
+  'extra-vars': { type: 'string', short: 'e', multiple: true },
+  check: { type: 'boolean', short: 'C' },
+  diff: { type: 'boolean', short: 'D' },
+  tags: { type: 'string', short: 't', multiple: true },
+  'skip-tags': { type: 'string', multiple: true },
+  'start-at-task': { type: 'string' },
+  step: { type: 'boolean' },
+  forks: { type: 'string', short: 'f' },
+  verbose: { type: 'boolean', short: 'v', multiple: true },
+  'list-hosts': { type: 'boolean' },
+  'list-tasks': { type: 'boolean' },
+  'list-tags': { type: 'boolean' },
+  'syntax-check': { type: 'boolean' },
+  output: { type: 'string', short: 'o' },
+  json: { type: 'boolean' },
+  user: { type: 'string', short: 'u' },
+  'private-key': { type: 'string' },
+  'ask-pass': { type: 'boolean', short: 'k' },
+  become: { type: 'boolean', short: 'b' },
+  'become-user': { type: 'string' },
+  'become-method': { type: 'string' },
+  'ask-become-pass': { type: 'boolean', short: 'K' },
+  'vault-password-file': { type: 'string', multiple: true },
+  'ask-vault-pass': { type: 'boolean', short: 'J' },
+  'force-handlers': { type: 'boolean' },
+  'retry-failed': { type: 'boolean' },
+  timeout: { type: 'string', short: 'T' },
+  'task-timeout': { type: 'string' },
+  strategy: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies ParseArgsConfig['options'];
+
+export type PlaybookFlags = ReturnType<typeof parsePlaybookArgs>['values'];
+
+export function parsePlaybookArgs(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, options: playbookOptions, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new TsplayError('TSPLAY_OPTIONS', (e as Error).message, { hint: 'see tsplay run --help' });
+  }
+}
+
+export function intOption(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new TsplayError('TSPLAY_OPTIONS', `--${name} expects a positive integer, got '${value}'`);
+  return n;
+}
+
+/**
+ * `-e` values, merged left to right: `k=v k2="a b"`, `@file.yml` / `@file.json`,
+ * or inline YAML/JSON (`'{"a": 1}'`).
+ */
+export async function parseExtraVars(values: readonly string[] | undefined): Promise<VarsMap> {
+  const out: VarsMap = {};
+  for (const raw of values ?? []) {
+    const v = raw.trim();
+    if (v.startsWith('@')) {
+      const file = v.slice(1);
+      let text: string;
+      try {
+        text = await readFile(file, 'utf8');
+      } catch {
+        throw new TsplayError('TSPLAY_OPTIONS', `-e @${file}: cannot read the file`);
+      }
+      Object.assign(out, asMap(parseYaml(text, file).value, `-e @${file}`));
+    } else if (v.startsWith('{') || v.startsWith('---')) {
+      Object.assign(out, asMap(parseYaml(v, '<extra-vars>').value, '-e'));
+    } else {
+      Object.assign(out, parseKeyValues(v));
+    }
+  }
+  return out;
+}
+
+function asMap(value: unknown, where: string): VarsMap {
+  if (value === null || value === undefined) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) throw new TsplayError('TSPLAY_OPTIONS', `${where}: expected a mapping of variables`);
+  return value as VarsMap;
+}
+
+/** `a=1 b="two words" c='x'`: values stay strings, as in Ansible's -e k=v. */
+export function parseKeyValues(text: string): VarsMap {
+  const out: VarsMap = {};
+  const re = /([A-Za-z_][A-Za-z0-9_]*)=("((?:[^"\\]|\\.)*)"|'([^']*)'|(\S*))/g;
+  let consumed = '';
+  for (const m of text.matchAll(re)) {
+    out[m[1]!] = m[3] !== undefined ? m[3].replace(/\\(.)/g, '$1') : (m[4] ?? m[5] ?? '');
+    consumed += m[0];
+  }
+  if (Object.keys(out).length === 0 && text.length > 0) {
+    throw new TsplayError('TSPLAY_OPTIONS', `-e '${text}': expected key=value pairs, @file or a YAML/JSON mapping`);
+  }
+  return out;
+}
+
+export async function readPassword(prompt: string): Promise<string> {
+  if (!process.stdin.isTTY) throw new TsplayError('TSPLAY_OPTIONS', `${prompt}: no terminal to ask on (use a password file)`);
+  const { createInterface } = await import('node:readline');
+  process.stderr.write(prompt);
+  const rl = createInterface({ input: process.stdin, terminal: true });
+  (rl as unknown as { _writeToOutput: () => void })._writeToOutput = () => undefined;
+  return new Promise((resolve) => {
+    rl.question('', (answer) => {
+      rl.close();
+      process.stderr.write('\n');
+      resolve(answer);
+    });
+  });
+}

@@ -1,0 +1,64 @@
+/**
+ * Everything `run` and `check` share: config, inventory, extra vars, the
+ * playbook loaded and statically checked. Nothing here touches a host.
+ */
+import { resolve } from 'node:path';
+import { loadConfig, type TsplayConfig } from '../inventory/config.js';
+import { loadInventory } from '../inventory/index.js';
+import type { Inventory } from '../inventory/types.js';
+import { checkPlaybook, loadPlaybook } from '../playbook/index.js';
+import type { Playbook, VarsMap } from '../playbook/model.js';
+import { Templar } from '../vars/index.js';
+import { TsplayError, TsplayErrors } from '../errors.js';
+import { parseExtraVars, type PlaybookFlags } from './options.js';
+import { Redactor } from '../output/redact.js';
+
+export interface Prepared {
+  cfg: TsplayConfig;
+  inventory: Inventory;
+  playbook?: Playbook;
+  playbookFile: string;
+  extraVars: VarsMap;
+  templar: Templar;
+  redactor: Redactor;
+  /** problems found by the static check (empty: all good) */
+  problems: TsplayError[];
+  warnings: TsplayError[];
+}
+
+export async function prepare(playbookArg: string | undefined, flags: PlaybookFlags): Promise<Prepared> {
+  if (!playbookArg) throw new TsplayError('TSPLAY_OPTIONS', 'no playbook given', { hint: 'tsplay run PLAYBOOK -i INVENTORY' });
+  const cfg = loadConfig();
+  const sources = flags.inventory?.length ? flags.inventory : (cfg.inventory ?? []);
+  const redactor = new Redactor();
+  const extraVars = await parseExtraVars(flags['extra-vars']);
+  redactor.addFromVars(extraVars);
+  const inventory = await loadInventory(sources.map((s) => (s.includes(',') ? s : resolve(s))));
+  const templar = new Templar();
+  const playbookFile = resolve(playbookArg);
+  const rolesPath = cfg.rolesPath ?? [];
+  const found = await checkPlaybook(playbookFile, { inventory, rolesPath, templar });
+  const problems = found.filter((e) => !isWarning(e));
+  const warnings = found.filter(isWarning);
+  let playbook: Playbook | undefined;
+  if (problems.length === 0) {
+    try {
+      playbook = await loadPlaybook(playbookFile, { rolesPath });
+    } catch (e) {
+      if (e instanceof TsplayErrors) problems.push(...e.errors);
+      else if (e instanceof TsplayError) problems.push(e);
+      else throw e;
+    }
+  }
+  return { cfg, inventory, playbook, playbookFile, extraVars, templar, redactor, problems, warnings };
+}
+
+/** The static check marks advisory findings with a hint starting "warning". */
+function isWarning(e: TsplayError): boolean {
+  return e.code === 'TSPLAY_NO_HOSTS';
+}
+
+export function printProblems(problems: TsplayError[], redactor: Redactor, stream: NodeJS.WritableStream = process.stderr): void {
+  for (const p of problems) stream.write(`${redactor.redact(p.format())}\n`);
+  stream.write(`\n${problems.length} problem${problems.length === 1 ? '' : 's'} found; no host was contacted.\n`);
+}

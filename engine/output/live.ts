@@ -1,0 +1,159 @@
+/**
+ * The live view on a terminal: one listr2 list per task, a row per host with a
+ * spinner until its result arrives, then a one-line summary per task. Details
+ * (failures, diffs, warnings) are printed under the task once it is done, so
+ * the spinner area stays small even with 100 hosts.
+ */
+import { Listr } from 'listr2';
+import type { RunEvent, TaskRef } from './events.js';
+import type { TaskResult } from '../results.js';
+import { banner, colorFor, failureDetails, formatDuration, recapBlock, statusWord, taskTitle, unifiedDiff, type Colors } from './format.js';
+import type { Renderer, RendererOptions } from './renderer.js';
+
+interface Pending {
+  promise: Promise<TaskResult | undefined>;
+  resolve(r: TaskResult | undefined): void;
+}
+
+function deferred(): Pending {
+  let resolve!: (r: TaskResult | undefined) => void;
+  const promise = new Promise<TaskResult | undefined>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+interface OpenTask {
+  task: TaskRef;
+  hosts: Map<string, Pending>;
+  details: string[];
+  started: number;
+  counts: Record<string, number>;
+}
+
+export class LiveRenderer implements Renderer {
+  private chain: Promise<void> = Promise.resolve();
+  private open?: OpenTask;
+  private readonly out: NodeJS.WriteStream;
+  private readonly c: Colors;
+  private readonly opts: RendererOptions;
+
+  constructor(opts: RendererOptions) {
+    this.opts = opts;
+    this.out = opts.stream;
+    this.c = opts.colors;
+  }
+
+  /** Queues a plain write after everything already on the chain. */
+  private print(text: string): void {
+    this.chain = this.chain.then(() => {
+      this.out.write(`${text}\n`);
+    });
+  }
+
+  handle(e: RunEvent): void {
+    switch (e.type) {
+      case 'play_start':
+        this.finishOpen();
+        this.print(`\n${this.c.bold(banner(`PLAY [${e.name}]`))}`);
+        break;
+      case 'task_start':
+        this.finishOpen();
+        this.startTask(e.task, e.hosts, e.handler);
+        break;
+      case 'host_result':
+        this.hostResult(e.host, e.result, e.durationMs);
+        break;
+      case 'warning':
+        if (this.open) this.open.details.push(this.c.yellow(`[WARNING]${e.host ? ` [${e.host}]` : ''}: ${e.message}`));
+        else this.print(this.c.yellow(`[WARNING]: ${e.message}`));
+        break;
+      case 'message':
+        if (e.verbosity <= this.opts.verbosity) {
+          const line = `${e.host ? `[${e.host}] ` : ''}${e.message}`;
+          if (this.open) this.open.details.push(line);
+          else this.print(line);
+        }
+        break;
+      case 'play_end':
+        this.finishOpen();
+        if (e.stopped) this.print(this.c.red(`play stopped: ${e.stopped}`));
+        break;
+      case 'recap':
+        this.finishOpen();
+        this.print(`\n${recapBlock(e.stats, e.durationMs, this.c).join('\n')}`);
+        break;
+      default:
+        break;
+    }
+  }
+
+  private startTask(task: TaskRef, hosts: string[], handler: boolean): void {
+    const open: OpenTask = { task, hosts: new Map(hosts.map((h) => [h, deferred()])), details: [], started: Date.now(), counts: {} };
+    this.open = open;
+    const title = `${handler ? 'handler' : 'task'} ${taskTitle(task)}`;
+    const list = new Listr(
+      [
+        {
+          title,
+          task: (_ctx, parent) =>
+            parent.newListr(
+              [...open.hosts.entries()].map(([host, pending]) => ({
+                title: host,
+                task: async (_c, sub) => {
+                  const r = await pending.promise;
+                  if (!r) return sub.skip(`${host}: no result`);
+                  sub.title = `${host}: ${colorFor(r, this.c)(statusWord(r))}`;
+                  if (r.status === 'skipped') return sub.skip(sub.title);
+                  if (r.status === 'failed' || r.status === 'unreachable') throw new Error(`${host}: ${r.msg}`);
+                },
+              })),
+              { concurrent: true, exitOnError: false },
+            ),
+        },
+      ],
+      {
+        exitOnError: false,
+        renderer: 'default',
+        rendererOptions: { collapseSubtasks: true, collapseErrors: false, showErrorMessage: false, collapseSkips: true, showSkipMessage: false },
+      },
+    );
+    this.chain = this.chain.then(async () => {
+      await list.run().catch(() => undefined);
+      this.out.write(this.summary(open));
+      for (const l of open.details) this.out.write(`${l}\n`);
+    });
+  }
+
+  private summary(open: OpenTask): string {
+    const parts = Object.entries(open.counts).map(([k, n]) => `${k}=${n}`);
+    return this.c.dim(`  ${parts.join(' ')} ${formatDuration(Date.now() - open.started)}\n`);
+  }
+
+  private hostResult(host: string, r: TaskResult, durationMs: number): void {
+    const open = this.open;
+    if (!open) return;
+    const key = r.ignored ? 'ignored' : r.status;
+    open.counts[key] = (open.counts[key] ?? 0) + 1;
+    if (r.status === 'failed' || r.status === 'unreachable') {
+      open.details.push(this.c.red(`${statusWord(r)}: [${host}] (${formatDuration(durationMs)})`));
+      for (const l of failureDetails(r, open.task)) open.details.push(this.c.red(`    ${l}`));
+    }
+    if (this.opts.diff && r.diff) for (const d of r.diff) open.details.push(unifiedDiff(d).trimEnd());
+    let pending = open.hosts.get(host);
+    if (!pending) {
+      // a host not announced at task start (run_once, delegation): add nothing to the list, keep counts
+      pending = deferred();
+    }
+    pending.resolve(r);
+  }
+
+  private finishOpen(): void {
+    if (!this.open) return;
+    for (const p of this.open.hosts.values()) p.resolve(undefined);
+    this.open = undefined;
+  }
+
+  async close(): Promise<void> {
+    this.finishOpen();
+    await this.chain;
+  }
+}
