@@ -24,6 +24,11 @@ export interface Plan<S = unknown> {
    * check mode reports `skipped` with this reason instead of guessing.
    */
   unpredictable?: string;
+  /**
+   * The task is skipped with this reason, in check mode and in a normal run
+   * (debug below its `verbosity`). Apply is not called.
+   */
+  skipped?: string;
 }
 
 export interface ApplyResult {
