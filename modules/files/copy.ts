@@ -1,0 +1,206 @@
+import { posix } from 'node:path';
+import { defineModule, ModuleFailure, type ModuleContext, type Plan } from '../../engine/module-api.js';
+import { shellJoin } from '../../engine/connection/types.js';
+import { applyContentFile, planContentFile, type ContentState } from '../lib/content.js';
+import { defaultCreateMode, formatMode, targetMode, type ModeParam } from '../lib/mode.js';
+import { probePaths, type PathStat, type ProbeRequest } from '../lib/probe.js';
+import { attrProps, backupProp, bool, validateProp } from '../lib/schema.js';
+import { readSource, treeRoot, type SourceTree } from './copy-source.js';
+
+export interface CopyParams {
+  src?: string;
+  content?: unknown;
+  dest: string;
+  mode?: ModeParam;
+  owner?: string;
+  group?: string;
+  backup?: boolean;
+  force?: boolean;
+  validate?: string;
+  remote_src?: boolean;
+  directory_mode?: ModeParam;
+}
+
+export interface CopyItem {
+  dest: string;
+  desired: Buffer;
+  current: PathStat;
+  srcMode?: number;
+}
+
+export interface CopyFacts {
+  umask: number;
+  items: CopyItem[];
+  /** directories of a recursive copy, parents first */
+  dirs: { path: string; current: PathStat }[];
+  /** dest/ given and missing: created before writing */
+  makeParent?: string;
+}
+
+interface CopyState {
+  mkdirs: { path: string; mode: string }[];
+  files: ContentState[];
+}
+
+const DIFF_MAX = 256 * 1024;
+const REMOTE_MAX = 64 * 1024 * 1024;
+
+function desiredContent(content: unknown): Buffer {
+  if (typeof content === 'string') return Buffer.from(content);
+  // Ansible's action plugin dumps dicts and lists as JSON
+  return Buffer.from(JSON.stringify(content));
+}
+
+function fileReq(path: string, diff: boolean): ProbeRequest {
+  return { path, follow: true, checksum: 'sha1', contentMax: diff ? DIFF_MAX : undefined };
+}
+
+async function probeSingle(ctx: ModuleContext, p: CopyParams, desired: Buffer, srcName: string | undefined): Promise<CopyFacts> {
+  const dest = p.dest;
+  const inDir = srcName ? posix.join(dest, srcName) : dest;
+  const reqs = [fileReq(dest, ctx.diff), fileReq(inDir, ctx.diff), { path: posix.dirname(dest), follow: true }];
+  const { stats, umask } = await probePaths(ctx, reqs);
+  const [destStat, inDirStat, parent] = stats as [PathStat, PathStat, PathStat];
+  const toDir = dest.endsWith('/') || destStat.type === 'directory';
+  if (toDir && !srcName) throw new ModuleFailure(`can not use content with a dir as dest: ${dest}`);
+  if (!toDir && !parent.exists) throw new ModuleFailure(`Destination directory ${posix.dirname(dest)} does not exist`);
+  const current = toDir ? inDirStat : destStat;
+  const facts: CopyFacts = { umask, items: [{ dest: toDir ? inDir : dest, desired, current }], dirs: [] };
+  if (toDir && !destStat.exists) facts.makeParent = dest;
+  return facts;
+}
+
+async function probeTree(ctx: ModuleContext, p: CopyParams, tree: SourceTree): Promise<CopyFacts> {
+  const root = treeRoot(p.src!, p.dest);
+  const dirPaths = tree.dirs.map((d) => (d ? posix.join(root, d) : root));
+  const filePaths = tree.files.map((f) => posix.join(root, f.rel));
+  const reqs = [...dirPaths.map((path) => ({ path, follow: true })), ...filePaths.map((fp) => fileReq(fp, ctx.diff))];
+  const { stats, umask } = await probePaths(ctx, reqs);
+  return {
+    umask,
+    dirs: dirPaths.map((path, i) => ({ path, current: stats[i]! })),
+    items: tree.files.map((f, i) => ({ dest: filePaths[i]!, desired: f.content, current: stats[dirPaths.length + i]!, srcMode: f.mode })),
+  };
+}
+
+async function probeRemoteSrc(ctx: ModuleContext, p: CopyParams): Promise<CopyFacts> {
+  const src = p.src!;
+  const { stats } = await probePaths(ctx, [{ path: src, follow: true, checksum: 'sha1', contentMax: REMOTE_MAX }]);
+  const st = stats[0]!;
+  if (!st.exists) throw new ModuleFailure(`Source ${src} not found`);
+  if (st.type === 'directory') throw new ModuleFailure(`remote_src of a directory is not supported: ${src}`);
+  if (!st.content) throw new ModuleFailure(`Source ${src} is not readable or larger than ${REMOTE_MAX} bytes`);
+  const facts = await probeSingle(ctx, p, st.content, posix.basename(src));
+  for (const it of facts.items) it.srcMode = st.mode;
+  return facts;
+}
+
+function itemMode(p: CopyParams, item: CopyItem): ModeParam | undefined {
+  if (p.mode === 'preserve') return item.srcMode !== undefined ? formatMode(item.srcMode) : undefined;
+  return p.mode;
+}
+
+function planDirs(p: CopyParams, facts: CopyFacts): CopyState['mkdirs'] {
+  const dflt = defaultCreateMode(facts.umask, true);
+  const want = p.directory_mode !== undefined ? targetMode(p.directory_mode, { isDir: true, defaultMode: dflt }) : dflt;
+  const missing = facts.dirs.filter((d) => !d.current.exists).map((d) => d.path);
+  if (facts.makeParent) missing.push(facts.makeParent);
+  return missing.map((path) => ({ path, mode: formatMode(want ?? dflt) }));
+}
+
+export function planCopy(p: CopyParams, facts: CopyFacts, noLog: boolean): Plan<CopyState> {
+  const mkdirs = planDirs(p, facts);
+  const changes = mkdirs.map((d) => `create directory ${d.path}`);
+  const files: ContentState[] = [];
+  const diff = [];
+  let data: Record<string, unknown> = {};
+  for (const item of facts.items) {
+    if (item.current.type === 'directory') throw new ModuleFailure(`${item.dest} is a directory`);
+    const plan = planContentFile({
+      path: item.dest,
+      desired: item.desired,
+      current: item.current,
+      umask: facts.umask,
+      params: { mode: itemMode(p, item), owner: p.owner, group: p.group, backup: p.backup, validate: p.validate },
+      noLog,
+      force: bool(p.force, true),
+      before: item.current.content,
+    });
+    changes.push(...plan.changes);
+    if (plan.changes.length) files.push(plan.state!);
+    diff.push(...(plan.diff ?? []));
+    if (facts.items.length === 1) data = { ...plan.data };
+  }
+  data.dest = facts.items.length === 1 ? facts.items[0]!.dest : p.dest;
+  if (p.src !== undefined) data.src = p.src;
+  if (p.owner) data.owner = p.owner;
+  if (p.group) data.group = p.group;
+  return { changes, diff: diff.length ? diff : undefined, data, state: { mkdirs, files }, reason: changes.length ? undefined : `${p.dest} is up to date` };
+}
+
+export const copy = defineModule<CopyParams, CopyFacts, CopyState>({
+  name: 'copy',
+  aliases: ['ansible.builtin.copy'],
+  doc: {
+    short: 'Copy a controller file, a directory tree or inline content to the host',
+    description:
+      'Writes atomically (temporary file + rename). A directory dest receives basename(src); a directory src is copied recursively ' +
+      "('src/' copies its contents). Existing files keep their mode and owner unless told otherwise.",
+    examples: `- name: sudoers drop-in, validated
+  copy:
+    content: "deploy ALL=(ALL) NOPASSWD: ALL\\n"
+    dest: /etc/sudoers.d/deploy
+    mode: "0440"
+    validate: visudo -cf %s
+- copy: { src: motd, dest: /etc/motd, mode: "0644", backup: true }`,
+    returns: {
+      dest: 'destination file path',
+      checksum: 'sha1 of the file after the copy',
+      size: 'size in bytes',
+      mode: "the file's mode, '0644'",
+      owner: 'owner, when given',
+      group: 'group, when given',
+      backup_file: 'the backup made, when backup is set and the file changed',
+    },
+  },
+  params: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['dest'],
+    properties: {
+      src: { description: "Controller file or directory (looked up in the role's files/), or a host path with remote_src.", type: 'string' },
+      content: { description: 'Inline content for dest (instead of src); dicts and lists are written as JSON.' },
+      dest: { description: 'Absolute path on the host; a directory (or a path ending in /) receives basename(src).', type: 'string' },
+      ...attrProps,
+      backup: backupProp,
+      force: { description: 'Replace the file when its content differs; false only creates it when missing.', type: 'boolean', default: true },
+      validate: validateProp,
+      remote_src: { description: 'src is a file on the host, not on the controller.', type: 'boolean', default: false },
+      directory_mode: { description: 'Mode of directories created by a recursive copy.', type: ['string', 'integer'] },
+    },
+    oneOf: [{ required: ['src'] }, { required: ['content'] }],
+  },
+  async probe(ctx, p) {
+    if (p.remote_src) return probeRemoteSrc(ctx, p);
+    if (p.content !== undefined) return probeSingle(ctx, p, desiredContent(p.content), undefined);
+    const tree = readSource(ctx.findFile('files', p.src!));
+    if (tree.isDir) return probeTree(ctx, p, tree);
+    return probeSingle(ctx, p, tree.files[0]!.content, posix.basename(p.src!)).then((f) => {
+      f.items[0]!.srcMode = tree.files[0]!.mode;
+      return f;
+    });
+  },
+  plan: (p, facts, pc) => planCopy(p, facts, pc.noLog),
+  async apply(ctx, p, plan) {
+    const state = plan.state!;
+    for (const d of state.mkdirs) {
+      const owner = p.owner || p.group ? [`${p.owner ?? ''}${p.group ? `:${p.group}` : ''}`] : [];
+      await ctx.runOk(shellJoin(['mkdir', '-p', '-m', d.mode, '--', d.path]) + (owner.length ? ` && ${shellJoin(['chown', owner[0]!, '--', d.path])}` : ''));
+    }
+    let backupFile: string | undefined;
+    for (const f of state.files) backupFile = (await applyContentFile(ctx, f)).backupFile ?? backupFile;
+    const data = { ...plan.data };
+    if (backupFile) data.backup_file = backupFile;
+    return { changed: true, data, diff: plan.diff };
+  },
+});

@@ -1,0 +1,155 @@
+/**
+ * The shared write path of copy, template, lineinfile, blockinfile and
+ * replace: plan a file's content and attributes, then write it atomically
+ * (ctx.put: temp file + rename), with optional backup and validation.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { posix } from 'node:path';
+import type { ModuleContext, Plan } from '../../engine/module-api.js';
+import { ModuleFailure } from '../../engine/module-api.js';
+import { shellQuote } from '../../engine/connection/types.js';
+import type { FileDiff } from '../../engine/results.js';
+import { attrCommand, hasAttrChange, planAttrs, type AttrChange, type AttrParams } from './attrs.js';
+import { contentDiff } from './diff.js';
+import { defaultCreateMode, formatMode, targetMode } from './mode.js';
+import type { PathStat } from './probe.js';
+
+export interface ContentFileParams extends AttrParams {
+  backup?: boolean;
+  validate?: string;
+}
+
+export interface ContentPlanInput {
+  path: string;
+  desired: Buffer;
+  current: PathStat;
+  umask: number;
+  params: ContentFileParams;
+  noLog: boolean;
+  /** false: leave an existing file's content alone (copy force: no) */
+  force?: boolean;
+  /** the current content, for the diff */
+  before?: Buffer;
+}
+
+export interface ContentWrite {
+  content: Buffer;
+  mode?: string;
+  owner?: string;
+  group?: string;
+}
+
+export interface ContentState {
+  path: string;
+  exists: boolean;
+  write?: ContentWrite;
+  attrs?: AttrChange;
+  backup: boolean;
+  validate?: string;
+}
+
+export function sha1(data: Buffer | string): string {
+  return createHash('sha1').update(data).digest('hex');
+}
+
+function sameContent(input: ContentPlanInput): boolean {
+  if (input.before !== undefined) return input.before.equals(input.desired);
+  return input.current.checksum === sha1(input.desired);
+}
+
+function newFileWrite(input: ContentPlanInput): ContentWrite {
+  const { params } = input;
+  const mode = targetMode(params.mode, { isDir: false, defaultMode: defaultCreateMode(input.umask, false) });
+  return {
+    content: input.desired,
+    mode: formatMode(mode ?? defaultCreateMode(input.umask, false)),
+    owner: params.owner || undefined,
+    group: params.group || undefined,
+  };
+}
+
+/** Replacing an existing file keeps its mode and owner unless told otherwise. */
+function replaceWrite(input: ContentPlanInput): ContentWrite {
+  const { params, current } = input;
+  const mode = targetMode(params.mode, { current: current.mode, isDir: false }) ?? current.mode;
+  return { content: input.desired, mode: formatMode(mode), owner: params.owner || current.owner, group: params.group || current.group };
+}
+
+/** Plans the content and attributes of a regular file. */
+export function planContentFile(input: ContentPlanInput): Plan<ContentState> {
+  const { path, current, params } = input;
+  const state: ContentState = { path, exists: current.exists, backup: !!params.backup, validate: params.validate };
+  const changes: string[] = [];
+  let diff: FileDiff[] | undefined;
+  let finalMode = current.mode;
+  if (!current.exists) {
+    state.write = newFileWrite(input);
+    changes.push(`create ${path}`);
+  } else if (input.force !== false && !sameContent(input)) {
+    state.write = replaceWrite(input);
+    const attrs = planAttrs(params, current);
+    changes.push(`update content of ${path}`, ...attrs.descriptions);
+  } else {
+    const attrs = planAttrs(params, current);
+    if (hasAttrChange(attrs)) {
+      state.attrs = attrs;
+      changes.push(...attrs.descriptions);
+    }
+    if (attrs.mode) finalMode = parseInt(attrs.mode, 8);
+  }
+  if (state.write) {
+    finalMode = parseInt(state.write.mode!, 8);
+    diff = [contentDiff({ path, before: current.exists ? input.before : Buffer.alloc(0), after: input.desired, mode: finalMode, noLog: input.noLog })];
+  }
+  const keptOld = current.exists && input.force === false;
+  const data: Record<string, unknown> = {
+    checksum: keptOld ? (current.checksum ?? sha1(input.before ?? input.desired)) : sha1(input.desired),
+    size: state.write ? input.desired.length : current.size,
+    mode: formatMode(finalMode),
+  };
+  return { changes, diff, data, state, reason: changes.length ? undefined : `${path} is up to date` };
+}
+
+/** Ansible's backup file name: PATH.PID.YYYY-MM-DD@HH:MM:SS~ (made on the host). */
+export function backupCommand(path: string): string {
+  const q = shellQuote(path);
+  return `b=${q}.$$.$(date +%Y-%m-%d@%H:%M:%S~) && cp -p -- ${q} "$b" && printf '%s' "$b"`;
+}
+
+export async function makeBackup(ctx: ModuleContext, path: string): Promise<string> {
+  const r = await ctx.runOk(backupCommand(path));
+  return r.stdout.trim();
+}
+
+/** Writes the planned content (validated first if asked) or fixes attributes. */
+export async function applyContentFile(ctx: ModuleContext, state: ContentState): Promise<{ backupFile?: string }> {
+  let backupFile: string | undefined;
+  const { path, write } = state;
+  if (!write) {
+    if (state.attrs && hasAttrChange(state.attrs)) await ctx.runOk(attrCommand(path, state.attrs));
+    return {};
+  }
+  const putOpts = { mode: write.mode, owner: write.owner, group: write.group };
+  if (state.validate) {
+    const tmp = posix.join(posix.dirname(path), `.${posix.basename(path)}.tsplay-validate-${randomBytes(4).toString('hex')}`);
+    await ctx.put(write.content, tmp, putOpts);
+    const cmd = validateCommand(state.validate, tmp);
+    const r = await ctx.run(cmd);
+    if (r.rc !== 0) {
+      await ctx.run(['rm', '-f', '--', tmp]);
+      throw new ModuleFailure(`failed to validate: rc ${r.rc}: ${(r.stderr || r.stdout).trim()}`, { command: r });
+    }
+    if (state.backup && state.exists) backupFile = await makeBackup(ctx, path);
+    await ctx.runOk(['mv', '-f', '--', tmp, path]);
+    return { backupFile };
+  }
+  if (state.backup && state.exists) backupFile = await makeBackup(ctx, path);
+  await ctx.put(write.content, path, putOpts);
+  return { backupFile };
+}
+
+/** `visudo -cf %s` with %s replaced by the quoted temporary path. */
+export function validateCommand(validate: string, tmpPath: string): string {
+  if (!validate.includes('%s')) throw new ModuleFailure(`validate must contain %s: ${validate}`);
+  return validate.split('%s').join(shellQuote(tmpPath));
+}

@@ -1,0 +1,154 @@
+/**
+ * One shell round trip that gathers what file modules need about one or more
+ * paths: lstat/stat fields, link target, access bits, checksum and (small)
+ * content as base64, and the umask. The parser is pure and tested on
+ * recorded output.
+ */
+import type { ModuleContext } from '../../engine/module-api.js';
+import { ModuleFailure } from '../../engine/module-api.js';
+import { shellQuote } from '../../engine/connection/types.js';
+
+export type ChecksumAlgo = 'md5' | 'sha1' | 'sha224' | 'sha256' | 'sha384' | 'sha512';
+export const CHECKSUM_ALGOS: ChecksumAlgo[] = ['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512'];
+
+export interface ProbeRequest {
+  path: string;
+  /** stat the link target instead of the link */
+  follow?: boolean;
+  checksum?: ChecksumAlgo;
+  /** return the content of a regular file up to this many bytes */
+  contentMax?: number;
+}
+
+export type FileType = 'file' | 'directory' | 'link' | 'chr' | 'blk' | 'fifo' | 'socket';
+
+export interface PathStat {
+  path: string;
+  exists: boolean;
+  type?: FileType;
+  /** permission bits, 0o7777 */
+  mode: number;
+  uid: number;
+  gid: number;
+  owner: string;
+  group: string;
+  size: number;
+  atime: number;
+  mtime: number;
+  ctime: number;
+  inode: number;
+  dev: number;
+  nlink: number;
+  blocks: number;
+  blockSize: number;
+  /** major/minor for devices (hex from stat) */
+  deviceType?: number;
+  linkTarget?: string;
+  linkResolved?: string;
+  readable: boolean;
+  writeable: boolean;
+  executable: boolean;
+  checksum?: string;
+  /** undefined when not asked, not a regular file, or larger than contentMax */
+  content?: Buffer;
+}
+
+export interface ProbeOutput {
+  stats: PathStat[];
+  umask: number;
+}
+
+const STAT_FORMAT = 'S %f|%u|%g|%s|%X|%Y|%Z|%i|%d|%h|%b|%B|%t|%T|%U|%G';
+
+function entryScript(req: ProbeRequest, i: number): string {
+  const stat = req.follow ? 'stat -L' : 'stat';
+  const lines = [
+    `p=${shellQuote(req.path)}`,
+    `echo '@@ ${i}'`,
+    `if [ -e "$p" ] || [ -L "$p" ]; then`,
+    `  ${stat} -c '${STAT_FORMAT}' -- "$p" 2>/dev/null || echo 'E stat'`,
+    `  if [ -L "$p" ]; then printf 'L '; readlink -- "$p" | base64 -w0; echo; printf 'R '; readlink -m -- "$p" | base64 -w0; echo; fi`,
+    `  [ -r "$p" ] && echo 'A r'; [ -w "$p" ] && echo 'A w'; [ -x "$p" ] && echo 'A x'`,
+  ];
+  const regular = req.follow ? `[ -f "$p" ]` : `[ -f "$p" ] && [ ! -L "$p" ]`;
+  const inner: string[] = [];
+  if (req.checksum) inner.push(`printf 'C '; ${req.checksum}sum < "$p" | cut -d' ' -f1`);
+  if (req.contentMax !== undefined) {
+    inner.push(`if [ "$(stat -L -c %s -- "$p")" -le ${Math.floor(req.contentMax)} ]; then printf 'B '; base64 -w0 < "$p"; echo; fi`);
+  }
+  if (inner.length) lines.push(`  if ${regular} && [ -r "$p" ]; then ${inner.join('; ')}; fi`);
+  lines.push('else', `  echo 'N'`, 'fi');
+  return lines.join('\n');
+}
+
+/** The probe script for these paths (POSIX sh + GNU coreutils). */
+export function probeScript(reqs: ProbeRequest[]): string {
+  return [`printf 'U %s\\n' "$(umask)"`, ...reqs.map(entryScript), 'true'].join('\n');
+}
+
+const TYPE_BITS: Record<number, FileType> = {
+  0o100000: 'file',
+  0o040000: 'directory',
+  0o120000: 'link',
+  0o020000: 'chr',
+  0o060000: 'blk',
+  0o010000: 'fifo',
+  0o140000: 'socket',
+};
+
+export function missingStat(path: string): PathStat {
+  return {
+    path, exists: false, mode: 0, uid: -1, gid: -1, owner: '', group: '', size: 0, atime: 0, mtime: 0, ctime: 0,
+    inode: 0, dev: 0, nlink: 0, blocks: 0, blockSize: 0, readable: false, writeable: false, executable: false,
+  };
+}
+
+function applyStatLine(st: PathStat, line: string): void {
+  const f = line.slice(2).split('|');
+  const raw = parseInt(f[0]!, 16);
+  st.type = TYPE_BITS[raw & 0o170000] ?? 'file';
+  st.mode = raw & 0o7777;
+  [st.uid, st.gid, st.size, st.atime, st.mtime, st.ctime, st.inode, st.dev, st.nlink, st.blocks, st.blockSize] = f
+    .slice(1, 12)
+    .map(Number) as [number, number, number, number, number, number, number, number, number, number, number];
+  if (st.type === 'chr' || st.type === 'blk') st.deviceType = parseInt(f[12]!, 16) * 256 + parseInt(f[13]!, 16);
+  st.owner = f[14] ?? '';
+  st.group = f[15] ?? '';
+}
+
+function decodeLine(b64: string): string {
+  return Buffer.from(b64, 'base64').toString('utf8').replace(/\n$/, '');
+}
+
+/** Parses the probe script's output; `paths` are the requested paths in order. */
+export function parseProbeOutput(out: string, paths: string[]): ProbeOutput {
+  const stats = paths.map(missingStat);
+  let umask = 0o022;
+  let cur: PathStat | undefined;
+  for (const line of out.split('\n')) {
+    const tag = line.slice(0, 2);
+    const rest = line.slice(2);
+    if (tag === 'U ') umask = parseInt(rest.trim(), 8);
+    else if (tag === '@@') {
+      cur = stats[Number(rest.trim())];
+      if (cur) cur.exists = true;
+    } else if (!cur) continue;
+    else if (line === 'N') cur.exists = false;
+    else if (tag === 'S ') applyStatLine(cur, line);
+    else if (tag === 'L ') cur.linkTarget = decodeLine(rest);
+    else if (tag === 'R ') cur.linkResolved = decodeLine(rest);
+    else if (line === 'A r') cur.readable = true;
+    else if (line === 'A w') cur.writeable = true;
+    else if (line === 'A x') cur.executable = true;
+    else if (tag === 'C ') cur.checksum = rest.trim();
+    else if (tag === 'B ') cur.content = Buffer.from(rest.trim(), 'base64');
+  }
+  return { stats, umask };
+}
+
+/** Runs the probe for these paths in one command. */
+export async function probePaths(ctx: ModuleContext, reqs: ProbeRequest[]): Promise<ProbeOutput> {
+  const r = await ctx.run(probeScript(reqs));
+  if (r.rc !== 0) throw new ModuleFailure(`cannot inspect ${reqs.map((q) => q.path).join(', ')}: ${r.stderr.trim()}`, { command: r });
+  return parseProbeOutput(r.stdout, reqs.map((q) => q.path));
+}
