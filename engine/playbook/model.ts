@@ -3,7 +3,7 @@
  * the loader (engine/playbook), consumed by the executor. Templated values are
  * kept as strings and rendered per host at run time.
  */
-import type { SourcePos } from '../errors.js';
+import type { SourcePos, TsplayError } from '../errors.js';
 
 export type VarsMap = Record<string, unknown>;
 
@@ -12,6 +12,8 @@ export interface Playbook {
   /** directory of the playbook: base for roles/, group_vars/, files/, templates/ */
   dir: string;
   plays: Play[];
+  /** problems that do not stop a run (unsupported keywords ignored, ...) */
+  warnings?: TsplayError[];
 }
 
 export interface RoleInstance {
@@ -157,6 +159,11 @@ export interface DynamicInclude extends TaskKeywords {
   loopControl?: LoopControl;
   /** handlers names notify targets */
   notify: string[];
+  /** `apply:` keywords, applied to every included task (pass to loadTaskFile/loadRole) */
+  apply?: ApplyKeywords;
 }
+
+/** Keywords an include's `apply:` pushes down to the included tasks. */
+export type ApplyKeywords = Partial<Omit<TaskKeywords, 'source' | 'name' | 'baseDir'>>;
 
 export type TaskNode = Task | Block | DynamicInclude;
