@@ -1,0 +1,26 @@
+/** Counts open channels on one SSH connection; never more than `max` at once (sshd's MaxSessions). */
+export class ChannelLimit {
+  private open = 0;
+  private waiters: Array<() => void> = [];
+
+  constructor(readonly max: number) {}
+
+  get inUse(): number {
+    return this.open;
+  }
+
+  async acquire(): Promise<void> {
+    if (this.open < this.max) {
+      this.open++;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiters.push(resolve));
+  }
+
+  /** hands the slot straight to the next waiter, if any */
+  release(): void {
+    const next = this.waiters.shift();
+    if (next) next();
+    else this.open = Math.max(0, this.open - 1);
+  }
+}

@@ -1,0 +1,220 @@
+/**
+ * SSH transport: one connection per host for the whole run, one persistent
+ * `sh` per identity (plain, and one per become user) fed commands on stdin
+ * (about 0.25 ms per command instead of ~80 ms for an exec channel each),
+ * SFTP opened lazily for large files.
+ */
+import type { NodeSSH } from 'node-ssh';
+import type { Client, SFTPWrapper } from 'ssh2';
+import { TsplayError } from '../errors.js';
+import { ChannelLimit } from './channel-limit.js';
+import { getFile, putFile, type TransferHost } from './file-transfer.js';
+import { newMarker } from './marker.js';
+import { becomeCommand, openShell, readyLines, type OpenedShell } from './shell-open.js';
+import { ShellSession } from './shell-session.js';
+import { openTransport, type TransportTarget } from './ssh-transport.js';
+import type { BecomeOptions, CommandResult, Connection, ConnectionStats, PutOptions, RunOptions } from './types.js';
+import { maskSecrets, shellJoin } from './types.js';
+
+export interface SshConnectionOptions extends Partial<Omit<TransportTarget, 'host'>> {
+  /** inventory name */
+  host: string;
+  /** default 8; keep it below sshd's MaxSessions (10 by default) */
+  maxChannels?: number;
+}
+
+interface EffectiveBecome {
+  user: string;
+  method: 'sudo' | 'su';
+  password?: string;
+}
+
+export class SshConnection implements Connection {
+  readonly host: string;
+  private readonly target: TransportTarget;
+  private readonly maxChannels: number;
+  private ssh?: NodeSSH;
+  private client?: Client;
+  private connecting?: Promise<Client>;
+  private lost?: string;
+  private limit: ChannelLimit;
+  private readonly sessions = new Map<string, ShellSession>();
+  private sftpChannel?: Promise<SFTPWrapper>;
+  private readonly counters: ConnectionStats = { connections: 0, channels: 0, commands: 0, bytesSent: 0 };
+
+  constructor(opts: SshConnectionOptions) {
+    this.host = opts.host;
+    this.target = {
+      ...opts,
+      address: opts.address ?? opts.host,
+      port: opts.port ?? 22,
+      username: opts.username ?? process.env.USER ?? 'root',
+      hostKeyChecking: opts.hostKeyChecking ?? true,
+      connectTimeoutMs: opts.connectTimeoutMs ?? 10_000,
+    };
+    this.maxChannels = opts.maxChannels ?? 8;
+    this.limit = new ChannelLimit(this.maxChannels);
+  }
+
+  async connect(): Promise<void> {
+    await this.transport();
+  }
+
+  private transport(): Promise<Client> {
+    if (this.client && !this.lost) return Promise.resolve(this.client);
+    this.connecting ??= this.openNew().finally(() => {
+      this.connecting = undefined;
+    });
+    return this.connecting;
+  }
+
+  private async openNew(): Promise<Client> {
+    const ssh = await openTransport(this.target);
+    const client = ssh.connection;
+    if (!client) throw new TsplayError('TSPLAY_INTERNAL', `no SSH client after connecting to ${this.host}`, { host: this.host });
+    this.counters.connections++;
+    this.ssh = ssh;
+    this.client = client;
+    this.lost = undefined;
+    this.limit = new ChannelLimit(this.maxChannels);
+    client.on('error', (e: Error) => {
+      this.lost ??= e.message;
+    });
+    client.on('close', () => this.onTransportClosed(client));
+    return client;
+  }
+
+  private onTransportClosed(client: Client): void {
+    if (this.client !== client) return;
+    this.lost ??= 'the server closed the connection';
+    this.client = undefined;
+    this.sftpChannel = undefined;
+    for (const s of this.sessions.values()) s.abort(this.lost);
+  }
+
+  private effectiveBecome(b: BecomeOptions | false | undefined): EffectiveBecome | undefined {
+    if (!b) return undefined;
+    const user = b.user ?? 'root';
+    if (user === this.target.username) return undefined; // already that user: the plain shell does
+    return { user, method: b.method ?? 'sudo', password: b.password };
+  }
+
+  private async openShellFor(become: EffectiveBecome | undefined): Promise<OpenedShell & { release: () => void }> {
+    const client = await this.transport();
+    const limit = this.limit;
+    await limit.acquire();
+    const marker = newMarker();
+    const launch = become
+      ? {
+          command: becomeCommand(marker, become.user, become.method, `[tsplay-sudo-${marker}]`),
+          become: { ...become, prompt: `[tsplay-sudo-${marker}]` },
+        }
+      : { command: 'exec sh', handshake: readyLines(marker) };
+    try {
+      this.counters.channels++;
+      const shell = await openShell(client, { host: this.host, marker, timeoutMs: this.target.connectTimeoutMs, ...launch });
+      return { ...shell, release: () => limit.release() };
+    } catch (e) {
+      limit.release();
+      throw e;
+    }
+  }
+
+  private session(b: BecomeOptions | false | undefined): ShellSession {
+    const become = this.effectiveBecome(b);
+    const key = become ? `${become.method}:${become.user}` : '';
+    let s = this.sessions.get(key);
+    if (!s) {
+      s = new ShellSession({
+        host: this.host,
+        open: () => this.openShellFor(become),
+        lostReason: () => this.lost,
+        onSend: (bytes) => {
+          this.counters.commands++;
+          this.counters.bytesSent += bytes;
+        },
+      });
+      this.sessions.set(key, s);
+    }
+    return s;
+  }
+
+  async run(cmd: string | string[], opts: RunOptions = {}): Promise<CommandResult> {
+    const script = typeof cmd === 'string' ? cmd : shellJoin(cmd);
+    const secrets = [...(opts.secrets ?? [])];
+    if (opts.become && opts.become.password) secrets.push(opts.become.password);
+    const r = await this.session(opts.become).exec({ script, env: opts.env, cwd: opts.cwd, stdin: opts.stdin }, opts.timeoutMs);
+    return { ...r, shown: maskSecrets(script, secrets) };
+  }
+
+  private sftp(): Promise<SFTPWrapper> {
+    this.sftpChannel ??= this.openSftp().catch((e: unknown) => {
+      this.sftpChannel = undefined;
+      throw e;
+    });
+    return this.sftpChannel;
+  }
+
+  private async openSftp(): Promise<SFTPWrapper> {
+    const client = await this.transport();
+    const limit = this.limit;
+    await limit.acquire();
+    this.counters.channels++;
+    return new Promise((resolve, reject) => {
+      client.sftp((err, sftp) => {
+        if (err) {
+          limit.release();
+          reject(new TsplayError('TSPLAY_CONNECTION', `cannot open SFTP on ${this.host}: ${err.message}`, { host: this.host }));
+          return;
+        }
+        sftp.on('close', () => {
+          limit.release();
+          if (this.sftpChannel) this.sftpChannel = undefined;
+        });
+        resolve(sftp);
+      });
+    });
+  }
+
+  private transferHost(): TransferHost {
+    return {
+      host: this.host,
+      run: (cmd, opts) => this.run(cmd, opts),
+      sftp: () => this.sftp(),
+      usesShellOnly: (b) => this.effectiveBecome(b) !== undefined,
+      lostReason: () => this.lost,
+      countBytes: (n) => {
+        this.counters.bytesSent += n;
+      },
+    };
+  }
+
+  put(content: string | Buffer, remotePath: string, opts: PutOptions = {}): Promise<void> {
+    return putFile(this.transferHost(), { content, remotePath, opts });
+  }
+
+  get(remotePath: string, opts: { become?: BecomeOptions | false } = {}): Promise<Buffer> {
+    return getFile(this.transferHost(), remotePath, opts.become);
+  }
+
+  async close(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    this.lost = 'the connection was closed by tsplay';
+    for (const s of this.sessions.values()) s.abort(this.lost);
+    this.sessions.clear();
+    this.sftpChannel = undefined;
+    if (client) {
+      await new Promise<void>((resolve) => {
+        client.once('close', () => resolve());
+        client.end();
+        setTimeout(resolve, 1000).unref();
+      });
+    }
+    this.ssh?.dispose();
+  }
+
+  stats(): ConnectionStats {
+    return { ...this.counters };
+  }
+}
