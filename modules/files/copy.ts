@@ -37,7 +37,7 @@ export interface CopyFacts {
   makeParent?: string;
 }
 
-interface CopyState {
+export interface CopyState {
   mkdirs: { path: string; mode: string }[];
   files: ContentState[];
 }
@@ -55,7 +55,7 @@ function fileReq(path: string, diff: boolean): ProbeRequest {
   return { path, follow: true, checksum: 'sha1', contentMax: diff ? DIFF_MAX : undefined };
 }
 
-async function probeSingle(ctx: ModuleContext, p: CopyParams, desired: Buffer, srcName: string | undefined): Promise<CopyFacts> {
+export async function probeSingle(ctx: ModuleContext, p: CopyParams, desired: Buffer, srcName: string | undefined): Promise<CopyFacts> {
   const dest = p.dest;
   const inDir = srcName ? posix.join(dest, srcName) : dest;
   const reqs = [fileReq(dest, ctx.diff), fileReq(inDir, ctx.diff), { path: posix.dirname(dest), follow: true }];

@@ -33,9 +33,9 @@ export function requireOneOf(names: string[]): SchemaObject {
 }
 
 /** The value of a parameter given under its name or one of its aliases. */
-export function aliased(p: Record<string, unknown>, names: string[]): string {
+export function aliased(p: object, names: string[]): string {
   for (const n of names) {
-    const v = p[n];
+    const v = (p as Record<string, unknown>)[n];
     if (v !== undefined && v !== null && v !== '') return String(v);
   }
   throw new ModuleFailure(`missing required argument: ${names[0]}`);
