@@ -159,8 +159,8 @@ export class ShellSession {
   /** fresh shell, then kill what the stuck one left running (its whole process group) */
   private async replaceAfterTimeout(old: LiveShell): Promise<void> {
     const kills: string[] = [];
-    if (Number.isInteger(old.pgid) && old.pgid > 1) kills.push(`kill -KILL -- -${old.pgid} 2>/dev/null`);
-    if (Number.isInteger(old.pid) && old.pid > 1) kills.push(`kill -KILL ${old.pid} 2>/dev/null`);
+    if (Number.isInteger(old.pgid) && old.pgid > 1) kills.push(`kill -9 -${old.pgid} 2>/dev/null`);
+    if (Number.isInteger(old.pid) && old.pid > 1) kills.push(`kill -9 ${old.pid} 2>/dev/null`);
     try {
       const fresh = await this.ensure();
       if (kills.length) await this.quiet(fresh, `${kills.join('; ')}; true`);

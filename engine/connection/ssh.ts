@@ -143,7 +143,7 @@ export class SshConnection implements Connection {
     const script = typeof cmd === 'string' ? cmd : shellJoin(cmd);
     const secrets = [...(opts.secrets ?? [])];
     if (opts.become && opts.become.password) secrets.push(opts.become.password);
-    const r = await this.session(opts.become).exec({ script, env: opts.env, cwd: opts.cwd, stdin: opts.stdin }, opts.timeoutMs);
+    const r = await this.session(opts.become).exec({ script, argv: typeof cmd === 'string' ? undefined : cmd, env: opts.env, cwd: opts.cwd, stdin: opts.stdin }, opts.timeoutMs);
     return { ...r, shown: maskSecrets(script, secrets) };
   }
 

@@ -45,3 +45,12 @@ describe('buildCommandText', () => {
     expect(() => buildCommandText({ script: 'true', env: { 'A;rm': 'x' } }, M, 5)).toThrow(/invalid environment variable name/);
   });
 });
+
+describe('buildCommandText with argv', () => {
+  it('execs the argv directly, words arriving as data', () => {
+    const argv = ['printf', '[%s]', '$(id)', "'", 'a b'];
+    const text = buildCommandText({ script: 'unused', argv }, M, 6);
+    expect(text).not.toContain('sh -c');
+    expect(runLocally(text, 6).stdout).toBe("[$(id)][']" + '[a b]');
+  });
+});
