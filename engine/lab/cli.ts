@@ -21,7 +21,7 @@ export const LAB_USAGE = `usage: tsplay lab COMMAND [--name LAB]
   cut|heal HOST       take the host's link on the bridge down / up
   down                power everything off, unmount, remove the bridge (keeps the cache)
   destroy             down every lab, then remove the cache too
-defaults: --name ${DEFAULT_LAB}, --hosts 3 (node1..N in groups etcd, patroni, haproxy), --subnet ${DEFAULT_SUBNET}`;
+defaults: --name ${DEFAULT_LAB}, --hosts 3 (node1..N, or LAB-1..N for another --name, in groups etcd, patroni, haproxy), --subnet ${DEFAULT_SUBNET}`;
 
 const OPTIONS = {
   name: { type: 'string', short: 'n', default: DEFAULT_LAB },
@@ -119,7 +119,7 @@ async function dispatch(sub: string, v: Values, positionals: string[]): Promise<
 
 async function upCommand(v: Values): Promise<number> {
   if (v.hosts !== undefined && v.topology !== undefined) throw badUsage('give --hosts or --topology, not both');
-  const topology = v.topology ? await loadTopology(v.topology) : defaultTopology(v.hosts === undefined ? 3 : Number(v.hosts));
+  const topology = v.topology ? await loadTopology(v.topology) : defaultTopology(v.hosts === undefined ? 3 : Number(v.hosts), v.name);
   const r = await upLab({ name: v.name, topology, subnet: v.subnet, installDeps: v['install-deps'], progress: v.plain ? 'plain' : 'auto', copyInventory: true });
   console.log(describeLab(r));
   return ExitCode.ok;

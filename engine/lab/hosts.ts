@@ -4,7 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TsplayError } from '../errors.js';
 import { shellJoin, shellQuote } from '../connection/types.js';
@@ -63,9 +63,10 @@ export async function prepareHost(h: HostRecord, env: HostEnv): Promise<string> 
   return readFileSync(`${keyFile}.pub`, 'utf8').trim().split(/\s+/).slice(0, 2).join(' ');
 }
 
-/** Boots the host detached (its own session), console to console.log. */
-export function bootHost(h: HostRecord, env: HostEnv): void {
+/** Boots the host detached (its own session), console to console.log; resolves with nspawn's pid. */
+export async function bootHost(h: HostRecord, env: HostEnv): Promise<number> {
   const p = labPaths(env.lab);
+  appendFileSync(p.console(h.name), `\n--- tsplay: boot at ${new Date().toISOString()}\n`);
   const log = openSync(p.console(h.name), 'a');
   const args = ['-q', '--register=no', '--keep-unit', '-D', p.merged(h.name), '-b', '-M', h.machine, `--network-bridge=${env.bridge}`];
   // enter the host's own cgroup, then become nspawn (see cgroup.ts)
@@ -75,6 +76,16 @@ export function bootHost(h: HostRecord, env: HostEnv): void {
   child.on('error', () => undefined);
   child.unref();
   closeSync(log);
+  // the shell execs nspawn once it is in its cgroup: wait for that
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const pid = nspawnFor(p.merged(h.name));
+    if (pid !== undefined) return pid;
+    if (child.exitCode !== null || Date.now() > deadline) {
+      throw new TsplayError('TSPLAY_LAB', `systemd-nspawn did not start for ${h.name}`, { host: h.name, excerpt: consoleTail(env.lab, h.name) });
+    }
+    await sleep(20);
+  }
 }
 
 export function sshArgs(address: string, knownHosts: string, extra: string[] = []): string[] {

@@ -60,7 +60,7 @@ export interface StartLabOptions {
 
 export async function startLab(opts: StartLabOptions): Promise<Lab> {
   const topology =
-    typeof opts.topology === 'string' ? await loadTopology(opts.topology) : (opts.topology ?? defaultTopology(opts.hosts ?? 3));
+    typeof opts.topology === 'string' ? await loadTopology(opts.topology) : (opts.topology ?? defaultTopology(opts.hosts ?? 3, opts.name));
   const r = await upLab({ name: opts.name, topology, subnet: opts.subnet, progress: opts.progress ?? 'silent' });
   const name = opts.name;
   const p = labPaths(name);

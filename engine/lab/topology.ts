@@ -20,14 +20,17 @@ export const ALL_IN_ONE_GROUPS = ['etcd', 'patroni', 'haproxy'];
 const GROUP_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const RESERVED_GROUPS = new Set(['all', 'ungrouped', 'lab']);
 
-/** N all-in-one hosts node1..nodeN. */
-export function defaultTopology(count: number): Topology {
+/**
+ * N all-in-one hosts: node1..nodeN in the default lab, LAB-1..LAB-N in the
+ * others, so that labs up at the same time never share a host (link) name.
+ */
+export function defaultTopology(count: number, lab = 'lab'): Topology {
   if (!Number.isInteger(count) || count < 1 || count > MAX_HOSTS) {
     throw new TsplayError('TSPLAY_LAB', `--hosts must be a whole number from 1 to ${MAX_HOSTS}, got ${count}`, {
       hint: 'each host uses about 150 MB of memory with the cluster running',
     });
   }
-  return { hosts: Array.from({ length: count }, (_, i) => ({ name: `node${i + 1}`, groups: [...ALL_IN_ONE_GROUPS] })) };
+  return { hosts: Array.from({ length: count }, (_, i) => ({ name: lab === 'lab' ? `node${i + 1}` : `${lab}-${i + 1}`, groups: [...ALL_IN_ONE_GROUPS] })) };
 }
 
 export async function loadTopology(file: string): Promise<Topology> {

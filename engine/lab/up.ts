@@ -128,7 +128,7 @@ async function createHosts(state: LabState): Promise<void> {
 
 async function bootAll(state: LabState, note: (t: string) => void): Promise<void> {
   const env = { ...hostEnv(state), knownHosts: labPaths(state.name).knownHosts };
-  for (const h of state.hosts) bootHost(h, env);
+  await Promise.all(state.hosts.map((h) => bootHost(h, env)));
   let ready = 0;
   note(`0/${state.hosts.length} ready`);
   await Promise.all(
@@ -150,7 +150,7 @@ export async function startHost(state: LabState, host: string): Promise<void> {
   if (pid !== undefined && alive(pid)) return;
   const env = { ...hostEnv(state), knownHosts: labPaths(state.name).knownHosts };
   await prepareHost(h, env);
-  bootHost(h, env);
+  await bootHost(h, env);
   await waitReady(h, env);
 }
 
