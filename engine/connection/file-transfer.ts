@@ -21,6 +21,8 @@ export interface TransferHost {
   /** true when the data must go through a become shell (SFTP would write as the login user) */
   usesShellOnly(become: BecomeOptions | false | undefined): boolean;
   lostReason(): string | undefined;
+  /** rejects with TSPLAY_CONNECTION if the transport goes away first */
+  whileConnected<T>(p: Promise<T>): Promise<T>;
   countBytes(n: number): void;
 }
 
@@ -94,7 +96,7 @@ export async function putFile(host: TransferHost, req: PutRequest): Promise<void
   } else {
     try {
       const sftp = await host.sftp();
-      await sftpWrite(sftp, tmp, data);
+      await host.whileConnected(sftpWrite(sftp, tmp, data));
       host.countBytes(data.length);
     } catch (e) {
       if (e instanceof TsplayError) throw e;
@@ -124,7 +126,7 @@ export async function getFile(host: TransferHost, remotePath: string, become: Be
     data = Buffer.from(body, 'base64');
   } else {
     try {
-      data = await sftpRead(await host.sftp(), remotePath);
+      data = await host.whileConnected(sftpRead(await host.sftp(), remotePath));
     } catch (e) {
       if (e instanceof TsplayError) throw e;
       throw sftpError(host, `reading ${remotePath}`, e);

@@ -40,6 +40,9 @@ export class SshConnection implements Connection {
   private limit: ChannelLimit;
   private readonly sessions = new Map<string, ShellSession>();
   private sftpChannel?: Promise<SFTPWrapper>;
+  /** rejects when the current transport goes away (SFTP requests do not always fail by themselves) */
+  private lostSignal: Promise<never> = new Promise<never>(() => undefined);
+  private signalLost: (e: TsplayError) => void = () => undefined;
   private readonly counters: ConnectionStats = { connections: 0, channels: 0, commands: 0, bytesSent: 0 };
 
   constructor(opts: SshConnectionOptions) {
@@ -77,6 +80,10 @@ export class SshConnection implements Connection {
     this.client = client;
     this.lost = undefined;
     this.limit = new ChannelLimit(this.maxChannels);
+    this.lostSignal = new Promise<never>((_, reject) => {
+      this.signalLost = reject;
+    });
+    this.lostSignal.catch(() => undefined);
     client.on('error', (e: Error) => {
       this.lost ??= e.message;
     });
@@ -90,6 +97,7 @@ export class SshConnection implements Connection {
     this.client = undefined;
     this.sftpChannel = undefined;
     for (const s of this.sessions.values()) s.abort(this.lost);
+    this.signalLost(new TsplayError('TSPLAY_CONNECTION', `connection to ${this.host} lost: ${this.lost}`, { host: this.host }));
   }
 
   private effectiveBecome(b: BecomeOptions | false | undefined): EffectiveBecome | undefined {
@@ -183,6 +191,7 @@ export class SshConnection implements Connection {
       sftp: () => this.sftp(),
       usesShellOnly: (b) => this.effectiveBecome(b) !== undefined,
       lostReason: () => this.lost,
+      whileConnected: <T>(p: Promise<T>) => Promise.race([p, this.lostSignal]),
       countBytes: (n) => {
         this.counters.bytesSent += n;
       },
