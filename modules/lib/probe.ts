@@ -56,6 +56,8 @@ export interface PathStat {
 export interface ProbeOutput {
   stats: PathStat[];
   umask: number;
+  /** 'X key value' lines printed by an extra script */
+  extra: Record<string, string>;
 }
 
 const STAT_FORMAT = 'S %f|%u|%g|%s|%X|%Y|%Z|%i|%d|%h|%b|%B|%t|%T|%U|%G';
@@ -82,8 +84,8 @@ function entryScript(req: ProbeRequest, i: number): string {
 }
 
 /** The probe script for these paths (POSIX sh + GNU coreutils). */
-export function probeScript(reqs: ProbeRequest[]): string {
-  return [`printf 'U %s\\n' "$(umask)"`, ...reqs.map(entryScript), 'true'].join('\n');
+export function probeScript(reqs: ProbeRequest[], extra = ''): string {
+  return [`printf 'U %s\\n' "$(umask)"`, ...reqs.map(entryScript), extra, 'true'].filter(Boolean).join('\n');
 }
 
 const TYPE_BITS: Record<number, FileType> = {
@@ -124,11 +126,16 @@ function decodeLine(b64: string): string {
 export function parseProbeOutput(out: string, paths: string[]): ProbeOutput {
   const stats = paths.map(missingStat);
   let umask = 0o022;
+  const extra: Record<string, string> = {};
   let cur: PathStat | undefined;
   for (const line of out.split('\n')) {
     const tag = line.slice(0, 2);
     const rest = line.slice(2);
     if (tag === 'U ') umask = parseInt(rest.trim(), 8);
+    else if (tag === 'X ') {
+      const sp = rest.indexOf(' ');
+      extra[sp < 0 ? rest : rest.slice(0, sp)] = sp < 0 ? '' : rest.slice(sp + 1);
+    }
     else if (tag === '@@') {
       cur = stats[Number(rest.trim())];
       if (cur) cur.exists = true;
@@ -143,12 +150,12 @@ export function parseProbeOutput(out: string, paths: string[]): ProbeOutput {
     else if (tag === 'C ') cur.checksum = rest.trim();
     else if (tag === 'B ') cur.content = Buffer.from(rest.trim(), 'base64');
   }
-  return { stats, umask };
+  return { stats, umask, extra };
 }
 
 /** Runs the probe for these paths in one command. */
-export async function probePaths(ctx: ModuleContext, reqs: ProbeRequest[]): Promise<ProbeOutput> {
-  const r = await ctx.run(probeScript(reqs));
+export async function probePaths(ctx: ModuleContext, reqs: ProbeRequest[], extra = ''): Promise<ProbeOutput> {
+  const r = await ctx.run(probeScript(reqs, extra));
   if (r.rc !== 0) throw new ModuleFailure(`cannot inspect ${reqs.map((q) => q.path).join(', ')}: ${r.stderr.trim()}`, { command: r });
   return parseProbeOutput(r.stdout, reqs.map((q) => q.path));
 }
