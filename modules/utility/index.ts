@@ -9,6 +9,7 @@ import { includeVars } from './include-vars.js';
 import { addHost } from './add-host.js';
 import { groupBy } from './group-by.js';
 import { ping } from './ping.js';
+import { setup } from './setup.js';
 
 /** Controller utilities, waiting, HTTP, facts, kernel parameters and accounts. */
-export const utilityModules: AnyModule[] = [debug, setFact, assert, fail, pause, meta, includeVars, addHost, groupBy, ping];
+export const utilityModules: AnyModule[] = [debug, setFact, assert, fail, pause, meta, includeVars, addHost, groupBy, ping, setup];

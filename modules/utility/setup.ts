@@ -1,0 +1,110 @@
+import { defineModule, ModuleFailure } from '../../engine/module-api.js';
+import {
+  dateFacts, distributionFacts, envFacts, memoryFacts, pkgMgr, pythonFacts, selinuxFacts, serviceMgr, splitSections, userFacts,
+  type Facts,
+} from './setup-facts.js';
+import { networkFacts } from './setup-network.js';
+import { SETUP_SCRIPT } from './setup-script.js';
+
+export interface SetupParams {
+  gather_subset?: string | string[];
+  filter?: string | string[];
+  gather_timeout?: number;
+  fact_path?: string;
+}
+
+function splitLines(t: string | undefined): string[] {
+  return (t ?? '').split('\n').map((l) => l.trim()).filter((l) => l !== '');
+}
+
+/** All facts from the setup script's output (pure; tested on recorded output). */
+export function parseSetupOutput(out: string): Facts {
+  const s = splitSections(out);
+  if (!('end' in s)) throw new ModuleFailure('fact gathering did not complete: the setup script output was cut short');
+  const nodename = splitLines(s.nodename)[0] ?? '';
+  const fqdn = splitLines(s.fqdn)[0] ?? nodename;
+  const [system = '', kernel = '', machine = '', kernelVersion = ''] = splitLines(s.uname);
+  const dist = distributionFacts(s);
+  const [cpuCount, nproc] = splitLines(s.cpus).map(Number);
+  const facts: Facts = {
+    hostname: nodename.split('.')[0],
+    nodename,
+    fqdn,
+    domain: fqdn.includes('.') ? fqdn.slice(fqdn.indexOf('.') + 1) : '',
+    system,
+    kernel,
+    kernel_version: kernelVersion,
+    architecture: machine,
+    machine,
+    ...dist,
+    ...networkFacts(s),
+    processor_vcpus: cpuCount || nproc || 1,
+    processor_nproc: nproc || cpuCount || 1,
+    ...memoryFacts(s.meminfo ?? ''),
+    service_mgr: serviceMgr(s.init ?? ''),
+    pkg_mgr: pkgMgr(String(dist.os_family), splitLines(s.pkg)),
+    ...userFacts(s.user ?? ''),
+    ...pythonFacts(s.python ?? ''),
+    ...selinuxFacts(s.selinux ?? ''),
+    ...dateFacts(s.date ?? ''),
+    ...envFacts(s.env ?? ''),
+    local: {},
+  };
+  return facts;
+}
+
+function globToRegExp(glob: string): RegExp {
+  const body = glob.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${body}$`);
+}
+
+/** Keeps the facts whose name (with or without ansible_) matches one of the globs. */
+export function filterFacts(facts: Facts, filter: string | string[] | undefined): Facts {
+  const globs = (Array.isArray(filter) ? filter : filter ? [filter] : []).filter((g) => g !== '' && g !== '*');
+  if (globs.length === 0) return facts;
+  const res = globs.map(globToRegExp);
+  return Object.fromEntries(Object.entries(facts).filter(([k]) => res.some((r) => r.test(k) || r.test(`ansible_${k}`))));
+}
+
+export const setup = defineModule<SetupParams, Facts>({
+  name: 'setup',
+  aliases: ['ansible.builtin.setup', 'ansible.builtin.gather_facts', 'gather_facts'],
+  doc: {
+    short: 'Gather facts about the host in one round trip',
+    description:
+      'One shell script reads hostname, OS and version, kernel, network (default IPv4, addresses, interfaces), CPUs, memory, ' +
+      'service and package managers, user, Python, SELinux, date and environment. Returned as data.ansible_facts with keys ' +
+      'without the ansible_ prefix (hostname, os_family, ...); variables see them as ansible_hostname too. All subsets are ' +
+      'gathered (the cost is one round trip either way); gather_subset is recorded. Runs in check mode.',
+    examples: ['- setup:', '- setup:', '    filter: [ansible_default_ipv4, ansible_distribution*]'].join('\n'),
+    returns: { ansible_facts: 'the facts' },
+  },
+  params: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      gather_subset: {
+        description: 'Subsets to gather (all, min, network, hardware, !name); accepted and recorded.',
+        anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }],
+      },
+      filter: {
+        description: 'Only return facts matching these globs (ansible_ prefix optional).',
+        anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }],
+      },
+      gather_timeout: { type: 'integer', minimum: 1, default: 10, description: 'Seconds before the gathering is cut.' },
+      fact_path: { type: 'string', description: 'Directory of local facts (accepted; local facts are returned empty).' },
+    },
+  },
+  async probe(ctx, p) {
+    const res = await ctx.run(SETUP_SCRIPT, { timeoutMs: (p.gather_timeout ?? 10) * 1000 });
+    if (res.timedOut) throw new ModuleFailure(`fact gathering timed out after ${p.gather_timeout ?? 10}s`, { command: res });
+    const facts = parseSetupOutput(res.stdout);
+    const subset = p.gather_subset ?? ['all'];
+    facts.gather_subset = Array.isArray(subset) ? subset : String(subset).split(',');
+    facts.module_setup = true;
+    return facts;
+  },
+  plan(p, facts) {
+    return { changes: [], data: { ansible_facts: filterFacts(facts, p.filter) } };
+  },
+});
