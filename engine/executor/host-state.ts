@@ -1,0 +1,34 @@
+/** What the executor remembers about one host for the whole run. */
+import type { Task, VarsMap } from '../playbook/model.js';
+
+export class HostState {
+  /** gathered facts (ansible_facts) */
+  facts: VarsMap = {};
+  /** set_fact results */
+  setFacts: VarsMap = {};
+  /** include_vars results (just below set_fact) */
+  includeVars: VarsMap = {};
+  /** register: results */
+  registered: VarsMap = {};
+  /** a task failed and was not rescued: the host leaves the play (and later plays) */
+  failed = false;
+  unreachable = false;
+  /** handlers notified and not yet run, by handler task */
+  readonly notified = new Set<Task>();
+
+  constructor(readonly name: string) {}
+
+  /** still takes part in plays */
+  get active(): boolean {
+    return !this.failed && !this.unreachable;
+  }
+}
+
+export function hostStateOf(states: Map<string, HostState>, host: string): HostState {
+  let s = states.get(host);
+  if (!s) {
+    s = new HostState(host);
+    states.set(host, s);
+  }
+  return s;
+}

@@ -1,0 +1,178 @@
+/**
+ * One run of a task's module on one host (one loop item): render and check
+ * the arguments, then run with retries/until, changed_when and failed_when.
+ */
+import type { BecomeOptions } from '../connection/types.js';
+import type { Task, VarsMap } from '../playbook/model.js';
+import type { TaskResult } from '../results.js';
+import { toRegistered } from '../results.js';
+import type { TemplateContext } from '../vars/types.js';
+import type { BatchContext } from './context.js';
+import { allHold } from './conditions.js';
+import { errorResult, runModule } from './module-runner.js';
+import type { Scope } from './scope.js';
+import { inherited, mergedEnvironment } from './scope.js';
+import { withTimeout } from './timeout.js';
+
+export interface ItemRun {
+  bc: BatchContext;
+  host: string;
+  task: Task;
+  scope: Scope;
+  /** task vars including the loop variables */
+  vars: VarsMap;
+  tctx: TemplateContext;
+  check: boolean;
+  diff: boolean;
+  noLog: boolean;
+  /** where the module runs: the host itself or the delegate */
+  target: { host: string; vars: VarsMap };
+  facts: VarsMap;
+  warn: (message: string) => void;
+}
+
+const SECRET_VARS = ['ansible_become_password', 'ansible_become_pass', 'ansible_password', 'ansible_ssh_pass'];
+
+export async function runItem(ir: ItemRun): Promise<TaskResult> {
+  const until = ir.task.until;
+  const maxAttempts = until && until.length > 0 ? Math.max(1, ir.task.retries ?? 3) : 1;
+  let result: TaskResult = { status: 'failed', msg: 'not run', data: {} };
+  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    result = applyResultRules(ir, await runOnce(ir));
+    if (maxAttempts === 1) return result;
+    result.data.attempts = attempt;
+    if (result.status === 'unreachable') return result;
+    if (allHold(ir.bc.play.run.services.templar, until!, conditionVars(ir, result), ir.tctx)) return result;
+    if (attempt < maxAttempts) {
+      ir.warn(`${ir.task.name ?? ir.task.module}: retrying (${maxAttempts - attempt} retries left)`);
+      await sleep((ir.task.delay ?? 5) * 1000, ir.bc.play.run.opts.signal);
+    }
+  }
+  if (result.status !== 'failed') {
+    return { ...result, status: 'failed', msg: `until condition not met after ${maxAttempts} attempts`, data: result.data };
+  }
+  return result;
+}
+
+async function runOnce(ir: ItemRun): Promise<TaskResult> {
+  const run = ir.bc.play.run;
+  const { templar } = run.services;
+  let args: VarsMap;
+  try {
+    args = dropOmit(templar.render(ir.task.args, ir.vars, ir.tctx) as VarsMap, run.omit);
+    const problems = run.services.validateModuleArgs(ir.task.module, args, ir.task.argsSource);
+    if (problems.length > 0) throw problems[0];
+  } catch (e) {
+    return errorResult(e);
+  }
+  const module = run.services.getModule(ir.task.module);
+  if (!module) return { status: 'failed', msg: `unknown module ${ir.task.moduleAs}`, data: {} };
+  const timeoutS = inherited(ir.task, ir.scope, 'timeout') ?? ir.bc.play.play.timeout ?? run.opts.timeoutS;
+  return withTimeout(timeoutS, run.opts.signal, (signal) =>
+    runModule({
+      module,
+      task: ir.task,
+      host: ir.host,
+      args,
+      vars: ir.vars,
+      facts: ir.facts,
+      check: ir.check,
+      diff: ir.diff,
+      noLog: ir.noLog,
+      become: resolveBecome(ir),
+      env: renderEnvironment(ir),
+      connect: () => run.pool.get(ir.target.host, ir.target.vars),
+      templar,
+      playbookDir: run.opts.playbook.dir,
+      secrets: [...secretsOf(ir.vars), ...(run.opts.becomePassword ? [run.opts.becomePassword] : []), ...run.emitter.secretList()],
+      warn: ir.warn,
+      signal,
+    }),
+  );
+}
+
+/**
+ * become: task, blocks, then play keywords; else ansible_become* variables;
+ * else the command line (-b). become_user/method keywords fill in either way.
+ */
+function resolveBecome(ir: ItemRun): BecomeOptions | false {
+  const run = ir.bc.play.run;
+  const play = ir.bc.play.play;
+  const kw = {
+    become: inherited(ir.task, ir.scope, 'become') ?? play.become,
+    user: inherited(ir.task, ir.scope, 'becomeUser') ?? play.becomeUser,
+    method: inherited(ir.task, ir.scope, 'becomeMethod') ?? play.becomeMethod,
+  };
+  const password = run.opts.becomePassword ?? run.opts.become?.password;
+  let enabled = kw.become;
+  if (enabled === undefined && ir.vars.ansible_become === undefined && run.opts.become) enabled = true;
+  if (enabled === false) return false;
+  const fromVars = run.services.becomeFromVars(ir.vars, enabled === undefined ? undefined : {});
+  if (!fromVars) return false;
+  const cli = run.opts.become;
+  return {
+    user: kw.user ?? (ir.vars.ansible_become_user === undefined ? cli?.user : undefined) ?? fromVars.user,
+    method: kw.method ?? (ir.vars.ansible_become_method === undefined ? cli?.method : undefined) ?? fromVars.method,
+    password: fromVars.password ?? password,
+  };
+}
+
+function renderEnvironment(ir: ItemRun): Record<string, string> {
+  const env = mergedEnvironment(ir.bc.play.play, ir.task, ir.scope);
+  if (Object.keys(env).length === 0) return {};
+  const rendered = ir.bc.play.run.services.templar.render(env, ir.vars, ir.tctx) as Record<string, unknown>;
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(rendered)) {
+    if (v !== ir.bc.play.run.omit && v !== undefined && v !== null) out[k] = String(v);
+  }
+  return out;
+}
+
+function secretsOf(vars: VarsMap): string[] {
+  return SECRET_VARS.map((k) => vars[k]).filter((v): v is string => typeof v === 'string' && v.length > 0);
+}
+
+/** Drops arguments (and nested dict values) equal to the `omit` placeholder. */
+export function dropOmit(args: VarsMap, omit: string): VarsMap {
+  const out: VarsMap = {};
+  for (const [k, v] of Object.entries(args ?? {})) {
+    if (v === omit) continue;
+    out[k] = v && typeof v === 'object' && !Array.isArray(v) ? dropOmit(v as VarsMap, omit) : v;
+  }
+  return out;
+}
+
+/** The register variable holds the result while changed_when/failed_when/until are evaluated. */
+function conditionVars(ir: ItemRun, result: TaskResult): VarsMap {
+  const reg = toRegistered(result);
+  return ir.task.register ? { ...ir.vars, [ir.task.register]: reg } : { ...ir.vars, ...reg };
+}
+
+function applyResultRules(ir: ItemRun, result: TaskResult): TaskResult {
+  if (result.status === 'unreachable' || result.status === 'skipped') return result;
+  const { templar } = ir.bc.play.run.services;
+  const { changedWhen, failedWhen } = ir.task;
+  let out: TaskResult = result;
+  try {
+    if (changedWhen !== undefined && out.status !== 'failed') {
+      const changed = typeof changedWhen === 'boolean' ? changedWhen : allHold(templar, changedWhen, conditionVars(ir, out), ir.tctx);
+      out = { ...out, status: changed ? 'changed' : 'ok' } as TaskResult;
+    }
+    if (failedWhen !== undefined) {
+      const failed = typeof failedWhen === 'boolean' ? failedWhen : allHold(templar, failedWhen, conditionVars(ir, out), ir.tctx);
+      if (failed && out.status !== 'failed') out = { ...out, status: 'failed', msg: out.msg ?? 'failed_when condition met' };
+      else if (!failed && out.status === 'failed') out = { ...out, status: 'ok', data: { ...out.data, failed_when_result: false } } as TaskResult;
+    }
+  } catch (e) {
+    return errorResult(e);
+  }
+  return out;
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (ms <= 0 || signal?.aborted) return resolve();
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
+  });
+}

@@ -1,0 +1,158 @@
+/**
+ * Runs one task for a group of hosts (all hosts at that task under linear,
+ * one host under free): selection (tags, --start-at-task, --step), run_once,
+ * throttle, then for each host its result, stats, register and notify.
+ */
+import pLimit from 'p-limit';
+import type { Task } from '../playbook/model.js';
+import type { TaskRef } from '../output/events.js';
+import type { TaskResult } from '../results.js';
+import { toRegistered } from '../results.js';
+import type { BatchContext } from './context.js';
+import { ensureLayers } from './context.js';
+import { truthy } from './conditions.js';
+import { hostStateOf } from './host-state.js';
+import { censor } from './loop-vars.js';
+import { notifyHandlers } from './notify.js';
+import type { Scope } from './scope.js';
+import { effectiveTags, inherited } from './scope.js';
+import { applySideEffects } from './side-effects.js';
+import { countResult } from './stats.js';
+import { shouldRunByTags } from './tags.js';
+import { runTaskOnHost } from './task-runner.js';
+import type { TaskOutput } from './task-runner.js';
+import { taskRef } from './task-ref.js';
+import { taskVarsFor } from './task-vars.js';
+import type { Outcome } from './walker.js';
+
+export interface GroupEntry {
+  host: string;
+  scope: Scope;
+}
+
+export type Outcomes = Map<string, Outcome>;
+
+export function allContinue(entries: GroupEntry[], kind: 'task' | 'flush' = 'task'): Outcomes {
+  return new Map(entries.map((e) => [e.host, { kind, flow: 'continue' } as Outcome]));
+}
+
+/** Whether the task runs at all: tags, --start-at-task, --step. Asked once per task. */
+export async function selectTask(bc: BatchContext, task: Task, scope: Scope, implicit = false): Promise<boolean> {
+  const pc = bc.play;
+  const run = pc.run;
+  if (!shouldRunByTags(effectiveTags(task, scope), run.tagFilter)) return false;
+  if (implicit) return true;
+  if (run.startAtPending) {
+    const wanted = run.opts.startAtTask;
+    const names = [task.name, task.role && task.name ? `${task.role.name} : ${task.name}` : undefined];
+    if (!names.includes(wanted)) return false;
+    run.startAtPending = false;
+  }
+  if (!run.opts.step) return true;
+  const known = pc.stepAnswers.get(task);
+  if (known !== undefined) return known;
+  let yes = true;
+  if (run.stepAsking) {
+    const answer = await run.opts.step(taskRef(pc, task).name);
+    if (answer === 'continue') run.stepAsking = false;
+    yes = answer !== 'no';
+  }
+  pc.stepAnswers.set(task, yes);
+  return yes;
+}
+
+export async function runTaskGroup(bc: BatchContext, task: Task, entries: GroupEntry[], handler: boolean): Promise<Outcomes> {
+  const run = bc.play.run;
+  const ref = taskRef(bc.play, task);
+  await ensureLayers(run);
+  run.emitter.emit({ type: 'task_start', v: 1, task: ref, hosts: entries.map((e) => e.host), handler });
+  const outcomes: Outcomes = new Map();
+  const runOnce = inherited(task, entries[0]!.scope, 'runOnce');
+  if (runOnce) {
+    // the first host runs it (under free, the first to get here); every host gets its result
+    const first = entries[0]!;
+    const started = Date.now();
+    let shared = bc.runOnce.get(task);
+    const ranHere = !shared;
+    if (!shared) {
+      shared = run.forks(() => runTaskOnHost({ bc, host: first.host, task, scope: first.scope, ref }));
+      bc.runOnce.set(task, shared);
+    }
+    const out = await shared;
+    for (const e of entries) {
+      if (e !== first || !ranHere) applySideEffects({ run, task, host: e.host, factsHost: e.host }, out.result);
+      outcomes.set(e.host, finishHost(bc, { task, ref, handler, entry: e, out, durationMs: Date.now() - started }));
+    }
+    return outcomes;
+  }
+  const throttle = task.throttle ?? inherited(task, entries[0]!.scope, 'throttle');
+  const throttled = throttle && throttle > 0 ? pLimit(throttle) : undefined;
+  const limitTask = (fn: () => Promise<void>): Promise<void> => (throttled ? throttled(fn) : fn());
+  await Promise.all(
+    entries.map((e) =>
+      run.forks(() =>
+        limitTask(async () => {
+          const started = Date.now();
+          const out = await runTaskOnHost({ bc, host: e.host, task, scope: e.scope, ref });
+          outcomes.set(e.host, finishHost(bc, { task, ref, handler, entry: e, out, durationMs: Date.now() - started }));
+        }),
+      ),
+    ),
+  );
+  return outcomes;
+}
+
+interface Finish {
+  task: Task;
+  ref: TaskRef;
+  handler: boolean;
+  entry: GroupEntry;
+  out: TaskOutput;
+  durationMs: number;
+}
+
+/** Records one host's result: stats, event, register, notify; says how the host goes on. */
+function finishHost(bc: BatchContext, f: Finish): Outcome {
+  const pc = bc.play;
+  const run = pc.run;
+  const { host, scope } = f.entry;
+  const state = hostStateOf(run.hosts, host);
+  const ignoreErrors = f.out.result.status === 'failed' && ignoresErrors(bc, f);
+  const ignoreUnreachable = !!(inherited(f.task, scope, 'ignoreUnreachable') ?? pc.play.ignoreUnreachable);
+  const result: TaskResult = ignoreErrors ? { ...f.out.result, ignored: true } : f.out.result;
+  const failed = result.status === 'failed' && !ignoreErrors;
+  countResult(run.stats, host, result, { rescued: failed && scope.rescuable, ignoreErrors, ignoreUnreachable });
+  const shown = f.out.noLog ? censor(result) : result;
+  run.emitter.emit({ type: 'host_result', v: 1, task: f.ref, host, result: shown, durationMs: f.durationMs, handler: f.handler, delegatedTo: f.out.delegatedTo });
+  if (f.task.register) state.registered[f.task.register] = toRegistered(result);
+  if (result.status === 'changed' && f.task.notify.length > 0) notifyHandlers(bc, host, f.task, scope);
+  if (result.status === 'unreachable' && !ignoreUnreachable) {
+    state.unreachable = true;
+    return { kind: 'task', flow: 'ended' };
+  }
+  if (!failed) return { kind: 'task', flow: 'continue' };
+  if (!scope.rescuable) {
+    state.failed = true;
+    if (inherited(f.task, scope, 'anyErrorsFatal') ?? pc.play.anyErrorsFatal) stopForFatalError(bc, host, f.ref);
+  }
+  return { kind: 'task', flow: 'failed', failure: { task: f.task, result: toRegistered(result) } };
+}
+
+function ignoresErrors(bc: BatchContext, f: Finish): boolean {
+  const value = inherited(f.task, f.entry.scope, 'ignoreErrors') ?? bc.play.play.ignoreErrors;
+  if (typeof value !== 'string') return !!value;
+  const vars = taskVarsFor({ bc, host: f.entry.host, scope: f.entry.scope, task: f.task });
+  return truthy(bc.play.run.services.templar, value, vars);
+}
+
+/** any_errors_fatal: every host of the play stops after the current task. */
+function stopForFatalError(bc: BatchContext, host: string, ref: TaskRef): void {
+  const pc = bc.play;
+  if (pc.stopped) return;
+  pc.stopped = `any_errors_fatal: ${host} failed "${ref.name}", stopping all hosts`;
+  pc.run.emitter.emit({ type: 'warning', v: 1, message: pc.stopped, host, source: ref.source });
+  for (const h of pc.playHosts) {
+    const s = hostStateOf(pc.run.hosts, h);
+    if (s.active) s.failed = true;
+  }
+}
