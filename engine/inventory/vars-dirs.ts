@@ -1,0 +1,116 @@
+/**
+ * group_vars/ and host_vars/ directories, as Ansible's host_group_vars plugin
+ * and DataLoader.find_vars_files: for a name, the first of `NAME`, `NAME.yml`,
+ * `NAME.yaml`, `NAME.json`; a directory there contributes every vars file in
+ * it (recursively, sorted, skipping hidden and `~` files).
+ *
+ * A whole directory is read up front, so that groups created at run time
+ * (group_by, add_host) find their vars without going back to the disk.
+ */
+import { readdir, stat } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import { TsplayError, TsplayErrors, isTsplayError } from '../errors.js';
+import type { VarsMap } from '../playbook/model.js';
+import { readVarsFile } from '../yaml.js';
+
+const VARS_EXTENSIONS = ['.yml', '.yaml', '.json'];
+
+/** name -> merged vars, for one group_vars/ or host_vars/ directory */
+export type VarsDir = Map<string, VarsMap>;
+
+export interface VarsDirs {
+  groups: VarsDir;
+  hosts: VarsDir;
+}
+
+async function kind(path: string): Promise<'file' | 'dir' | undefined> {
+  try {
+    const s = await stat(path);
+    return s.isDirectory() ? 'dir' : s.isFile() ? 'file' : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function filesInDir(dir: string): Promise<string[]> {
+  const found: string[] = [];
+  const entries = (await readdir(dir)).sort();
+  for (const entry of entries) {
+    if (entry.startsWith('.') || entry.endsWith('~')) continue;
+    const full = join(dir, entry);
+    const ext = extname(entry);
+    const k = await kind(full);
+    if (k === 'dir' && !ext) found.push(...(await filesInDir(full)));
+    else if (k === 'file' && (!ext || VARS_EXTENSIONS.includes(ext))) found.push(full);
+  }
+  return found;
+}
+
+/** find_vars_files(dir, name) */
+export async function findVarsFiles(dir: string, name: string): Promise<string[]> {
+  for (const ext of ['', ...VARS_EXTENSIONS]) {
+    const full = join(dir, name + ext);
+    const k = await kind(full);
+    if (k === 'dir') return filesInDir(full);
+    if (k === 'file') return [full];
+  }
+  return [];
+}
+
+/** Reads a vars file; any problem becomes TSPLAY_INVENTORY, keeping its position. */
+export async function loadVarsFile(file: string): Promise<VarsMap> {
+  try {
+    return await readVarsFile(file);
+  } catch (e) {
+    const first = e instanceof TsplayErrors ? e.errors[0] : isTsplayError(e) ? e : undefined;
+    if (!first) throw e;
+    throw new TsplayError('TSPLAY_INVENTORY', `in vars file ${file}: ${first.message}`, {
+      source: first.source ?? { file, line: 1, col: 1 },
+      hint: first.hint,
+      excerpt: first.excerpt,
+      cause: e,
+    });
+  }
+}
+
+/** Every name that `dir` holds vars for, with those vars merged (later files win). */
+export async function readVarsDir(dir: string): Promise<VarsDir> {
+  const out: VarsDir = new Map();
+  if ((await kind(dir)) !== 'dir') return out;
+  const names = new Set<string>();
+  for (const entry of await readdir(dir)) {
+    if (entry.startsWith('.') || entry.endsWith('~')) continue;
+    const ext = extname(entry);
+    names.add(VARS_EXTENSIONS.includes(ext) ? entry.slice(0, -ext.length) : entry);
+  }
+  for (const name of [...names].sort()) {
+    let merged: VarsMap = {};
+    const files = await findVarsFiles(dir, name);
+    for (const f of files) merged = { ...merged, ...(await loadVarsFile(f)) };
+    if (files.length > 0) out.set(name, merged);
+  }
+  return out;
+}
+
+export async function readVarsDirs(baseDir: string): Promise<VarsDirs> {
+  const [groups, hosts] = await Promise.all([readVarsDir(join(baseDir, 'group_vars')), readVarsDir(join(baseDir, 'host_vars'))]);
+  return { groups, hosts };
+}
+
+const playbookCache = new Map<string, Promise<VarsDirs>>();
+
+/** group_vars/ and host_vars/ beside a playbook, read once per directory. */
+export function playbookVarsDirs(playbookDir: string): Promise<VarsDirs> {
+  let p = playbookCache.get(playbookDir);
+  if (!p) {
+    p = readVarsDirs(playbookDir);
+    playbookCache.set(playbookDir, p);
+    p.catch(() => playbookCache.delete(playbookDir));
+  }
+  return p;
+}
+
+/** For tests and long-lived processes: forget cached playbook vars. */
+export function clearPlaybookVarsCache(): void {
+  playbookCache.clear();
+}
