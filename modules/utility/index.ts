@@ -10,6 +10,8 @@ import { addHost } from './add-host.js';
 import { groupBy } from './group-by.js';
 import { ping } from './ping.js';
 import { setup } from './setup.js';
+import { waitFor } from './wait-for.js';
+import { waitForConnection } from './wait-for-connection.js';
 
 /** Controller utilities, waiting, HTTP, facts, kernel parameters and accounts. */
-export const utilityModules: AnyModule[] = [debug, setFact, assert, fail, pause, meta, includeVars, addHost, groupBy, ping, setup];
+export const utilityModules: AnyModule[] = [debug, setFact, assert, fail, pause, meta, includeVars, addHost, groupBy, ping, setup, waitFor, waitForConnection];
