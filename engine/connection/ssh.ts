@@ -39,6 +39,8 @@ export class SshConnection implements Connection {
   private lost?: string;
   private limit: ChannelLimit;
   private readonly sessions = new Map<string, ShellSession>();
+  /** the latest become password per shell identity: a fresh shell after a failure uses the new one */
+  private readonly becomePasswords = new Map<string, string | undefined>();
   private sftpChannel?: Promise<SFTPWrapper>;
   /** rejects when the current transport goes away (SFTP requests do not always fail by themselves) */
   private lostSignal: Promise<never> = new Promise<never>(() => undefined);
@@ -131,11 +133,12 @@ export class SshConnection implements Connection {
   private session(b: BecomeOptions | false | undefined): ShellSession {
     const become = this.effectiveBecome(b);
     const key = become ? `${become.method}:${become.user}` : '';
+    if (become) this.becomePasswords.set(key, become.password);
     let s = this.sessions.get(key);
     if (!s) {
       s = new ShellSession({
         host: this.host,
-        open: () => this.openShellFor(become),
+        open: () => this.openShellFor(become && { ...become, password: this.becomePasswords.get(key) }),
         lostReason: () => this.lost,
         onSend: (bytes) => {
           this.counters.commands++;
