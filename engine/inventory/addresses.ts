@@ -77,6 +77,8 @@ export function expandHostRange(line: string): string[] {
   if (parts.length !== 3) throw new HostRangeError(`host range in '${line}' must be one [begin:end] or [begin:end:step] expression, closed by ']'`);
   const [head, nrange, tail] = parts as [string, string, string];
   const seq = rangeSequence(nrange);
+  // Ansible silently yields no host for [3:1]; that is always a mistake
+  if (seq.length === 0) throw new HostRangeError(`host range [${nrange}] is empty (begin after end?)`);
   const out: string[] = [];
   for (const item of seq) out.push(...expandHostRange(head + item + tail));
   return out;

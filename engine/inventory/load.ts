@@ -98,9 +98,9 @@ async function parseDirectory(inv: Inventory, dir: string): Promise<void> {
 }
 
 /**
- * A file is YAML by extension (.yml, .yaml, .json); without one of those, it
- * is YAML if it parses as a YAML mapping, INI otherwise (Ansible tries its
- * yaml plugin, then ini).
+ * A file is YAML by extension (.yml, .yaml, .json); INI with any other
+ * extension; without one, YAML if it parses as a YAML mapping, INI otherwise
+ * (Ansible tries its yaml plugin, then ini).
  */
 async function parseFile(inv: Inventory, file: string): Promise<void> {
   const text = await readFile(file, 'utf8');
@@ -109,7 +109,8 @@ async function parseFile(inv: Inventory, file: string): Promise<void> {
     parseYamlInventory(inv, parseYamlAsInventory(text, file));
     return;
   }
-  const y = tryYaml(text, file);
+  // like Ansible's yaml plugin, sniff only files without an extension
+  const y = ext ? undefined : tryYaml(text, file);
   if (y && isYamlInventory(y)) {
     parseYamlInventory(inv, y);
     return;
