@@ -1,0 +1,148 @@
+/** Scalars and strings: default, bool, int, string case, formatting. */
+import { TsplayError } from '../../errors.js';
+import { shellQuote } from '../../connection/types.js';
+import { isUndefined } from '../strict.js';
+import { isMapping, pyRepr, pyStr, pyTruthy, pyTypeName } from '../pyvalues.js';
+import { pySplit } from '../methods.js';
+import { filter, type FilterDef } from './types.js';
+import { fail } from './util.js';
+
+/** Ansible's `bool` filter, exactly: only yes/on/1/true (any case) and 1 are true. */
+export function ansibleBool(v: unknown): boolean {
+  if (v === null || v === undefined) return false;
+  if (typeof v === 'boolean') return v;
+  if (typeof v === 'string') return ['yes', 'on', '1', 'true'].includes(v.trim().toLowerCase());
+  return v === 1;
+}
+
+function toInt(v: unknown, dflt: unknown = 0, base: unknown = 10): unknown {
+  if (typeof v === 'boolean') return Number(v);
+  if (typeof v === 'number') return Math.trunc(v);
+  if (typeof v === 'string') {
+    const s = v.trim().replace(/_/g, '');
+    const b = typeof base === 'number' ? base : 10;
+    if (b === 10 && /^[-+]?\d+$/.test(s)) return Number.parseInt(s, 10);
+    if (b !== 10) {
+      const body = s.replace(/^([-+]?)0[xob]/i, '$1');
+      const n = Number.parseInt(body, b);
+      if (!Number.isNaN(n) && new RegExp(`^[-+]?[0-9a-z]+$`, 'i').test(body)) return n;
+      return dflt;
+    }
+    const f = Number(s);
+    return s !== '' && Number.isFinite(f) ? Math.trunc(f) : dflt;
+  }
+  return dflt;
+}
+
+function toFloat(v: unknown, dflt: unknown = 0): unknown {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'boolean') return Number(v);
+  if (typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v.trim()))) return Number(v.trim());
+  return dflt;
+}
+
+/** Python's `%` formatting for the `format` filter: %s %r %d %i %f %x %o %%. */
+export function percentFormat(fmt: string, args: unknown[]): string {
+  let i = 0;
+  return fmt.replace(/%(\(\w+\))?([-+ 0#]*)(\d+)?(?:\.(\d+))?([sdifrxoeg%])/g, (_m, key: string | undefined, flags: string, width: string | undefined, prec: string | undefined, conv: string) => {
+    if (conv === '%') return '%';
+    const arg = key && isMapping(args[0]) ? args[0][key.slice(1, -1)] : args[i++];
+    let out: string;
+    if (conv === 's') out = pyStr(arg);
+    else if (conv === 'r') out = pyRepr(arg);
+    else if (conv === 'd' || conv === 'i') out = String(Math.trunc(Number(arg)));
+    else if (conv === 'x') out = Math.trunc(Number(arg)).toString(16);
+    else if (conv === 'o') out = Math.trunc(Number(arg)).toString(8);
+    else out = Number(arg).toFixed(prec === undefined ? 6 : Number(prec));
+    const w = width ? Number(width) : 0;
+    if (flags.includes('-')) return out.padEnd(w);
+    return out.padStart(w, flags.includes('0') && conv !== 's' ? '0' : ' ');
+  });
+}
+
+function indent(s: string, width: unknown = 4, first: unknown = false, blank: unknown = false): string {
+  const pad = typeof width === 'string' ? width : ' '.repeat(Number(width));
+  const lines = s.split('\n');
+  return lines
+    .map((l, i) => {
+      if (i === 0 && !pyTruthy(first)) return l;
+      if (l === '' && !pyTruthy(blank)) return l;
+      return pad + l;
+    })
+    .join('\n');
+}
+
+function center(s: string, width: unknown = 80): string {
+  const w = Number(width);
+  if (s.length >= w) return s;
+  const total = w - s.length;
+  // Python's str.center puts the extra space on the left when the string length is odd
+  const left = Math.floor(total / 2) + (total % 2 & s.length % 2);
+  return ' '.repeat(left) + s + ' '.repeat(total - left);
+}
+
+function urlencode(v: unknown): string {
+  const enc = (x: unknown): string => encodeURIComponent(pyStr(x)).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).replace(/%2F/g, '/');
+  if (isMapping(v)) return Object.entries(v).map(([k, x]) => `${enc(k)}=${enc(x)}`).join('&');
+  if (Array.isArray(v)) return v.map((p) => (Array.isArray(p) ? `${enc(p[0])}=${enc(p[1])}` : enc(p))).join('&');
+  return enc(v);
+}
+
+function mandatory(v: unknown, msg: unknown): unknown {
+  if (isUndefined(v)) {
+    const text = typeof msg === 'string' ? msg : `Mandatory variable '${v.name}' not defined.`;
+    throw new TsplayError('TSPLAY_UNDEFINED_VAR', text, { hint: v.hint });
+  }
+  return v;
+}
+
+export const coreFilters: Record<string, FilterDef> = {
+  default: filter((v, [d = '', boolean = false]) => (isUndefined(v) || (pyTruthy(boolean) && !pyTruthy(v)) ? d : v), true),
+  mandatory: filter((v, [msg], kw) => mandatory(v, msg ?? kw.msg), true),
+  bool: filter((v) => ansibleBool(v)),
+  int: filter((v, [d = 0, base = 10], kw) => toInt(v, kw.default ?? d, kw.base ?? base)),
+  float: filter((v, [d = 0], kw) => toFloat(v, kw.default ?? d)),
+  string: filter((v) => pyStr(v)),
+  lower: filter((v) => pyStr(v).toLowerCase()),
+  upper: filter((v) => pyStr(v).toUpperCase()),
+  capitalize: filter((v) => {
+    const s = pyStr(v);
+    return s.charAt(0).toUpperCase() + s.slice(1).toLowerCase();
+  }),
+  title: filter((v) => pyStr(v).toLowerCase().replace(/(^|[^\p{L}\p{N}'])(\p{L})/gu, (_m, p: string, c: string) => p + c.toUpperCase())),
+  trim: filter((v, [chars]) => {
+    const s = pyStr(v);
+    if (typeof chars !== 'string') return s.trim();
+    let [a, b] = [0, s.length];
+    while (a < b && chars.includes(s[a]!)) a++;
+    while (b > a && chars.includes(s[b - 1]!)) b--;
+    return s.slice(a, b);
+  }),
+  split: filter((v, [sep, max]) => pySplit(pyStr(v), sep, max)),
+  replace: filter((v, [a, b, count]) => {
+    const s = pyStr(v);
+    const [from, to] = [pyStr(a), pyStr(b)];
+    if (typeof count !== 'number') return s.split(from).join(to);
+    const parts = s.split(from);
+    return parts.slice(0, count + 1).join(to) + (parts.length > count + 1 ? from + parts.slice(count + 1).join(from) : '');
+  }),
+  format: filter((v, args, kw) => percentFormat(pyStr(v), Object.keys(kw).length ? [kw] : args)),
+  ternary: filter((v, [t, f, none], kw) => {
+    if ((v === null || v === undefined) && (none !== undefined || kw.none_val !== undefined)) return none ?? kw.none_val;
+    return pyTruthy(v) ? (t ?? kw.true_val) : (f ?? kw.false_val);
+  }),
+  type_debug: filter((v) => pyTypeName(v)),
+  indent: filter((v, [w = 4, first = false, blank = false], kw) => indent(pyStr(v), kw.width ?? w, kw.first ?? kw.indentfirst ?? first, kw.blank ?? blank)),
+  center: filter((v, [w = 80]) => center(pyStr(v), w)),
+  wordcount: filter((v) => (pyStr(v).match(/\w+/gu) ?? []).length),
+  urlencode: filter((v) => urlencode(v)),
+  quote: filter((v) => shellQuote(v === null || v === undefined ? '' : pyStr(v))),
+  abs: filter((v) => (typeof v === 'number' ? Math.abs(v) : fail('abs: expected a number'))),
+  round: filter((v, [precision = 0, method = 'common']) => {
+    const p = 10 ** Number(precision);
+    const n = Number(v) * p;
+    const r = method === 'ceil' ? Math.ceil(n) : method === 'floor' ? Math.floor(n) : Math.sign(n) * Math.round(Math.abs(n));
+    return r / p;
+  }),
+};
+coreFilters.d = coreFilters.default!;

@@ -1,0 +1,105 @@
+/**
+ * Variable precedence: the layers one task sees, merged low to high. Merging
+ * replaces whole values (Ansible's hash_behaviour=replace): a dict in a higher
+ * layer replaces the lower one, it is not deep-merged.
+ *
+ * Ansible has 22 levels; tsplay keeps its order for the levels it has and
+ * prints them with `PRECEDENCE_TABLE` so nobody has to remember them.
+ */
+import type { HostVarLayers } from '../inventory/types.js';
+import type { VarsMap } from '../playbook/model.js';
+
+export interface TaskVarsInput {
+  /** defaults/main.yml of all roles of the play, then the task's own role last */
+  roleDefaults: VarsMap[];
+  host: HostVarLayers;
+  /** gathered facts, without the `ansible_` prefix (as in `ansible_facts`) */
+  facts?: VarsMap;
+  playVars?: VarsMap;
+  /** vars_files of the play: one merged map, or the files in order */
+  varsFiles?: VarsMap | VarsMap[];
+  /** vars/main.yml of the roles in scope, the task's own role last */
+  roleVars?: VarsMap[];
+  /** parameters given where the task's role is used */
+  roleParams?: VarsMap;
+  /** vars of the enclosing blocks, outer first */
+  blockVars?: VarsMap[];
+  taskVars?: VarsMap;
+  /** vars: of the include_tasks / include_role that brought the task in */
+  includeParams?: VarsMap;
+  /** variables loaded by include_vars on this host */
+  includeVars?: VarsMap;
+  /** set_fact on this host */
+  setFacts?: VarsMap;
+  /** results registered on this host */
+  registered?: VarsMap;
+  /** -e / --extra-vars */
+  extraVars?: VarsMap;
+  /** inventory_hostname, groups, hostvars, play_hosts, role_path, ansible_check_mode ... */
+  magic?: VarsMap;
+}
+
+export interface PrecedenceLevel {
+  level: number;
+  /** the field of TaskVarsInput (dotted for host layers) */
+  source: string;
+  note: string;
+}
+
+/** Lowest first; each level replaces the ones above it in this list. */
+export const PRECEDENCE_TABLE: readonly PrecedenceLevel[] = [
+  { level: 1, source: 'roleDefaults', note: 'role defaults/main.yml (the task\'s own role wins over other roles)' },
+  { level: 2, source: 'host.inventoryGroupVars', note: 'inventory group vars (all, then parents before children)' },
+  { level: 3, source: 'host.inventoryHostVars', note: 'inventory host vars' },
+  { level: 4, source: 'host.playbookGroupVars', note: 'group_vars/ beside the playbook' },
+  { level: 5, source: 'host.playbookHostVars', note: 'host_vars/ beside the playbook' },
+  { level: 6, source: 'facts', note: 'gathered facts: ansible_facts.x, also as ansible_x' },
+  { level: 7, source: 'playVars', note: 'play vars:' },
+  { level: 8, source: 'varsFiles', note: 'play vars_files:' },
+  { level: 9, source: 'roleVars', note: 'role vars/main.yml' },
+  { level: 10, source: 'roleParams', note: 'role parameters (roles: - role: x, param: 1)' },
+  { level: 11, source: 'blockVars', note: 'block vars: (inner blocks win)' },
+  { level: 12, source: 'taskVars', note: 'task vars:' },
+  { level: 13, source: 'includeParams', note: 'vars: of include_tasks / include_role' },
+  { level: 14, source: 'includeVars', note: 'include_vars' },
+  { level: 15, source: 'setFacts', note: 'set_fact' },
+  { level: 16, source: 'registered', note: 'register:' },
+  { level: 17, source: 'extraVars', note: 'extra vars (-e): always win over the above' },
+  { level: 18, source: 'magic', note: 'magic variables (inventory_hostname, groups, hostvars ...): cannot be overridden' },
+];
+
+/** Facts as Ansible exposes them: the `ansible_facts` dict plus `ansible_<name>` top-level names. */
+export function factVars(facts: VarsMap): VarsMap {
+  const out: VarsMap = {};
+  for (const [k, v] of Object.entries(facts)) out[k.startsWith('ansible_') ? k : `ansible_${k}`] = v;
+  out.ansible_facts = facts;
+  return out;
+}
+
+export function buildTaskVars(input: TaskVarsInput): VarsMap {
+  const layers: (VarsMap | undefined)[] = [
+    ...input.roleDefaults,
+    input.host.inventoryGroupVars,
+    input.host.inventoryHostVars,
+    input.host.playbookGroupVars,
+    input.host.playbookHostVars,
+    input.facts ? factVars(input.facts) : undefined,
+    input.playVars,
+    ...[input.varsFiles ?? []].flat(),
+    ...(input.roleVars ?? []),
+    input.roleParams,
+    ...(input.blockVars ?? []),
+    input.taskVars,
+    input.includeParams,
+    input.includeVars,
+    input.setFacts,
+    input.registered,
+    input.extraVars,
+    input.magic,
+  ];
+  // Object.assign copies own enumerable keys only; a lazy `hostvars` Proxy is
+  // copied as one reference, never enumerated.
+  const out: VarsMap = {};
+  for (const layer of layers) if (layer) Object.assign(out, layer);
+  return out;
+}
