@@ -1,6 +1,7 @@
 /** Counts open channels on one SSH connection; never more than `max` at once (sshd's MaxSessions). */
 export class ChannelLimit {
   private open = 0;
+  private highest = 0;
   private waiters: Array<() => void> = [];
 
   constructor(readonly max: number) {}
@@ -9,9 +10,19 @@ export class ChannelLimit {
     return this.open;
   }
 
+  /** most channels open at once so far */
+  get peak(): number {
+    return this.highest;
+  }
+
+  get waiting(): number {
+    return this.waiters.length;
+  }
+
   async acquire(): Promise<void> {
     if (this.open < this.max) {
       this.open++;
+      this.highest = Math.max(this.highest, this.open);
       return;
     }
     await new Promise<void>((resolve) => this.waiters.push(resolve));

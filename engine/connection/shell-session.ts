@@ -18,6 +18,8 @@ export interface ShellSessionOptions {
   lostReason: () => string | undefined;
   /** bytes written on the channel, commands sent */
   onSend: (bytes: number) => void;
+  /** called when the queue has drained (a chance to give the channel back to a waiter) */
+  onIdle?: () => void;
 }
 
 export interface RawResult {
@@ -43,14 +45,37 @@ interface LiveShell extends OpenedShell {
 export class ShellSession {
   private shell?: LiveShell;
   private queue: Promise<unknown> = Promise.resolve();
+  private queued = 0;
+  /** when this session last finished a command (for least-recently-used eviction) */
+  lastUsed = 0;
 
   constructor(private readonly opts: ShellSessionOptions) {}
 
   /** queued: one command at a time on this shell */
   exec(spec: CommandSpec, timeoutMs?: number): Promise<RawResult> {
+    this.queued++;
     const run = this.queue.then(() => this.execNow(spec, timeoutMs));
-    this.queue = run.catch(() => undefined);
+    this.queue = run.catch(() => undefined).then(() => {
+      this.queued--;
+      this.lastUsed = performance.now();
+      if (this.queued === 0) this.opts.onIdle?.();
+    });
     return run;
+  }
+
+  /** an open shell with nothing running or queued */
+  isIdle(): boolean {
+    return this.queued === 0 && this.shell?.alive === true && !this.shell.current;
+  }
+
+  /** closes the shell if idle (it reopens on the next command); true if a channel was freed */
+  closeIfIdle(): boolean {
+    const shell = this.shell;
+    if (!shell || !this.isIdle()) return false;
+    shell.alive = false;
+    shell.release();
+    shell.channel.close();
+    return true;
   }
 
   /** runs a housekeeping script (no stdin, no timeout), result ignored */

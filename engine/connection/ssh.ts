@@ -112,6 +112,7 @@ export class SshConnection implements Connection {
   private async openShellFor(become: EffectiveBecome | undefined): Promise<OpenedShell & { release: () => void }> {
     const client = await this.transport();
     const limit = this.limit;
+    if (limit.inUse >= limit.max) this.evictIdleShell();
     await limit.acquire();
     const marker = newMarker();
     const launch = become
@@ -130,6 +131,20 @@ export class SshConnection implements Connection {
     }
   }
 
+  /**
+   * All channel slots taken: close the least recently used idle shell (it
+   * reopens when next needed) so that a new identity can get a channel.
+   */
+  private evictIdleShell(): void {
+    const idle = [...this.sessions.values()].filter((s) => s.isIdle()).sort((a, b) => a.lastUsed - b.lastUsed);
+    idle[0]?.closeIfIdle();
+  }
+
+  /** most channels that were open at once on the current transport (tests) */
+  peakChannels(): number {
+    return this.limit.peak;
+  }
+
   private session(b: BecomeOptions | false | undefined): ShellSession {
     const become = this.effectiveBecome(b);
     const key = become ? `${become.method}:${become.user}` : '';
@@ -143,6 +158,9 @@ export class SshConnection implements Connection {
         onSend: (bytes) => {
           this.counters.commands++;
           this.counters.bytesSent += bytes;
+        },
+        onIdle: () => {
+          if (this.limit.waiting > 0) this.evictIdleShell();
         },
       });
       this.sessions.set(key, s);
@@ -169,6 +187,7 @@ export class SshConnection implements Connection {
   private async openSftp(): Promise<SFTPWrapper> {
     const client = await this.transport();
     const limit = this.limit;
+    if (limit.inUse >= limit.max) this.evictIdleShell();
     await limit.acquire();
     this.counters.channels++;
     return new Promise((resolve, reject) => {
