@@ -7,9 +7,10 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { join } from 'node:path';
 import { TsplayError } from '../errors.js';
 import { controllerMirrors, downloadSourcesList, OFFLINE_SOURCES_LIST } from './apt-sources.js';
-import { CACHE_DIR, labKeyPath, templateDir, templateStamp } from './paths.js';
+import { CACHE_DIR, LABS_DIR, labKeyPath, templateDir, templateStamp } from './paths.js';
 import { run, runOk } from './sh.js';
 import { withLock } from './lock.js';
+import { mountsUnder } from './state.js';
 
 export const TEMPLATE_VERSION = 1;
 export const BASE_PACKAGES = ['systemd', 'systemd-sysv', 'openssh-server', 'python3', 'iproute2', 'sudo', 'dbus', 'curl', 'ca-certificates'];
@@ -45,6 +46,12 @@ export async function ensureTemplate(step: Step = () => undefined): Promise<bool
 }
 
 async function buildTemplate(step: Step): Promise<void> {
+  // hosts are overlays over the template: never replace it under them
+  if (existsSync(templateDir()) && mountsUnder(LABS_DIR).length > 0) {
+    throw new TsplayError('TSPLAY_LAB', `the cached template in ${templateDir()} is incomplete, and labs are up over it`, {
+      hint: 'bring the labs down (tsplay lab down --name LAB) before it is rebuilt',
+    });
+  }
   const tmp = join(CACHE_DIR, 'rootfs.building');
   rmSync(tmp, { recursive: true, force: true });
   const mirrors = controllerMirrors();

@@ -149,6 +149,8 @@ export async function startHost(state: LabState, host: string): Promise<void> {
   const pid = nspawnFor(merged);
   if (pid !== undefined && alive(pid)) return;
   const env = { ...hostEnv(state), knownHosts: labPaths(state.name).knownHosts };
+  // after a reboot of the controller the bridge and the overlay are gone: both are idempotent
+  await createBridge(state.bridge, parseSubnet(state.subnet));
   await prepareHost(h, env);
   await bootHost(h, env);
   await waitReady(h, env);
