@@ -12,6 +12,7 @@ import { ping } from './ping.js';
 import { setup } from './setup.js';
 import { waitFor } from './wait-for.js';
 import { waitForConnection } from './wait-for-connection.js';
+import { uri } from './uri.js';
 
 /** Controller utilities, waiting, HTTP, facts, kernel parameters and accounts. */
-export const utilityModules: AnyModule[] = [debug, setFact, assert, fail, pause, meta, includeVars, addHost, groupBy, ping, setup, waitFor, waitForConnection];
+export const utilityModules: AnyModule[] = [debug, setFact, assert, fail, pause, meta, includeVars, addHost, groupBy, ping, setup, waitFor, waitForConnection, uri];
