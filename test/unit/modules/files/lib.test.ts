@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { applySymbolicMode, formatMode, octalModeValue, targetMode } from '../../../../modules/lib/mode.js';
+import { parsePyTemplate, pyRegex, pySubn, expandTemplate } from '../../../../modules/lib/pyregex.js';
+import { parseProbeOutput, probeScript } from '../../../../modules/lib/probe.js';
+import { contentDiff, isBinary } from '../../../../modules/lib/diff.js';
+import { backupCommand, validateCommand } from '../../../../modules/lib/content.js';
+import { statDict } from '../../../../modules/files/stat.js';
+
+describe('modes', () => {
+  it('reads octal strings and YAML 1.1 numbers', () => {
+    expect(octalModeValue('0644')).toBe(0o644);
+    expect(octalModeValue('644')).toBe(0o644);
+    expect(octalModeValue(420)).toBe(0o644);
+    expect(octalModeValue('01777')).toBe(0o1777);
+    expect(() => octalModeValue('0999')).toThrow();
+    expect(formatMode(0o644)).toBe('0644');
+  });
+
+  it('applies symbolic modes like chmod', () => {
+    expect(applySymbolicMode(0o644, 'u=rw,g=r,o=r', false)).toBe(0o644);
+    expect(applySymbolicMode(0o600, 'a+r', false)).toBe(0o644);
+    expect(applySymbolicMode(0o644, 'go-rwx', false)).toBe(0o600);
+    expect(applySymbolicMode(0o644, '+x', false)).toBe(0o755);
+    expect(applySymbolicMode(0o644, 'a+X', false)).toBe(0o644);
+    expect(applySymbolicMode(0o644, 'a+X', true)).toBe(0o755);
+    expect(applySymbolicMode(0o744, 'g=u', false)).toBe(0o774);
+    expect(applySymbolicMode(0o755, 'u+s,o+t', true)).toBe(0o5755);
+    expect(() => applySymbolicMode(0o644, 'q+r', false)).toThrow(/invalid symbolic/);
+  });
+
+  it('targets: unmanaged, preserve, symbolic from the default of new files', () => {
+    expect(targetMode(undefined, { isDir: false })).toBeUndefined();
+    expect(targetMode('preserve', { isDir: false })).toBeUndefined();
+    expect(targetMode('u+x', { isDir: false, defaultMode: 0o644 })).toBe(0o744);
+  });
+});
+
+describe('python regex translation', () => {
+  it('named groups, (?P=name), \\A, \\Z, inline flags', () => {
+    expect(pyRegex('(?P<k>\\w+)=(?P=k)').exec('a=a')!.groups!.k).toBe('a');
+    expect(pyRegex('\\Aab\\Z').test('ab')).toBe(true);
+    expect(pyRegex('ab\\Z').test('ab\n')).toBe(false);
+    expect(pyRegex('(?i)abc').test('ABC')).toBe(true);
+    expect(pyRegex('[]a]').test(']')).toBe(true);
+  });
+
+  it('replacement templates: \\1 \\g<1> \\g<name>, escapes, literal $', () => {
+    const m = pyRegex('(?P<a>x)(y)?').exec('x')!;
+    expect(expandTemplate(parsePyTemplate('\\1-\\g<a>-\\g<2>-$1\\n'), m)).toBe('x-x--$1\n');
+    expect(pySubn(pyRegex('^(\\w)', { flags: 'm' }), '[\\1]', 'ab\ncd').result).toBe('[a]b\n[c]d');
+    expect(pySubn(pyRegex('z'), 'y', 'ab').count).toBe(0);
+  });
+});
+
+// recorded on Debian (GNU coreutils 9.1) for: /tmp/rec/f (0640 "hello\n", sha1 + content), /tmp/rec/l -> f (lstat),
+// the same link followed (sha256), the directory /tmp/rec/d and a missing path, plus an extra "X tool" line
+const RECORDED =
+  'U 0022\n@@ 0\nS 81a0|0|0|6|1795320744|1795320744|1795320744|2148100|65024|1|8|512|0|0|root|root\nA r\nA w\nC f572d396fae9206628714fb2ce00f72e94f2258f\nB aGVsbG8K\n@@ 1\nS a1ff|0|0|1|1795320748|1795320744|1795320744|2148116|65024|1|0|512|0|0|root|root\nL Zgo=\nR L3RtcC9yZWMvZgo=\nA r\nA w\n@@ 2\nS 81a0|0|0|6|1795320748|1795320744|1795320744|2148100|65024|1|8|512|0|0|root|root\nL Zgo=\nR L3RtcC9yZWMvZgo=\nA r\nA w\nC 5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03\n@@ 3\nS 41ed|0|0|4096|1795320744|1795320744|1795320744|2148137|65024|2|8|512|0|0|root|root\nA r\nA w\nA x\n@@ 4\nN\nX tool curl\n';
+
+describe('probe output parser (recorded output)', () => {
+  const paths = ['/tmp/rec/f', '/tmp/rec/l', '/tmp/rec/l', '/tmp/rec/d', '/tmp/rec/missing'];
+  const out = parseProbeOutput(RECORDED, paths);
+
+  it('parses file, link, followed link, directory and missing entries', () => {
+    const [f, l, lf, d, missing] = out.stats;
+    expect(out.umask).toBe(0o022);
+    expect(out.extra).toEqual({ tool: 'curl' });
+    expect(f).toMatchObject({ exists: true, type: 'file', mode: 0o640, size: 6, owner: 'root', uid: 0, nlink: 1, readable: true, writeable: true, executable: false });
+    expect(f!.checksum).toBe('f572d396fae9206628714fb2ce00f72e94f2258f');
+    expect(f!.content!.toString()).toBe('hello\n');
+    expect(l).toMatchObject({ type: 'link', linkTarget: 'f', linkResolved: '/tmp/rec/f' });
+    expect(lf).toMatchObject({ type: 'file', checksum: expect.stringMatching(/^5891/) });
+    expect(d).toMatchObject({ type: 'directory', mode: 0o755, executable: true });
+    expect(missing!.exists).toBe(false);
+  });
+
+  it("builds Ansible's stat dict", () => {
+    const s = statDict(out.stats[0]!);
+    expect(s).toMatchObject({ exists: true, path: '/tmp/rec/f', mode: '0640', isreg: true, isdir: false, islnk: false, pw_name: 'root', rusr: true, rgrp: true, roth: false, size: 6, mtime: 1795320744 });
+    expect(statDict(out.stats[1]!)).toMatchObject({ islnk: true, lnk_target: 'f', lnk_source: '/tmp/rec/f' });
+    expect(statDict(out.stats[4]!)).toEqual({ exists: false });
+  });
+
+  it('quotes every path in the script', () => {
+    const s = probeScript([{ path: "/x/a'b $(rm -rf /)`x`;\n" }]);
+    expect(s).toContain(`p='/x/a'\\''b $(rm -rf /)\`x\`;\n'`);
+  });
+});
+
+describe('diffs and commands', () => {
+  it('hides binary, private and no_log content', () => {
+    expect(isBinary(Buffer.from([0xff, 0xfe]))).toBe(true);
+    expect(isBinary(Buffer.from('héllo'))).toBe(false);
+    expect(contentDiff({ path: '/a', before: Buffer.from('a'), after: Buffer.from('b'), mode: 0o400, noLog: false }).hidden).toBe(true);
+    expect(contentDiff({ path: '/a', before: Buffer.from('a'), after: Buffer.from('b'), mode: 0o644, noLog: false })).toEqual({ path: '/a', before: 'a', after: 'b' });
+  });
+
+  it('quotes paths in validate and backup commands', () => {
+    expect(validateCommand('visudo -cf %s', '/etc/sudoers.d/.x y')).toBe("visudo -cf '/etc/sudoers.d/.x y'");
+    expect(() => validateCommand('visudo -c', '/x')).toThrow(/%s/);
+    expect(backupCommand("/a'b")).toContain(`'/a'\\''b'.$$.`);
+  });
+});
