@@ -1,13 +1,36 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmod, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import type { CommandResult, Connection, ConnectionStats, PutOptions, RunOptions } from './types.js';
+import { TsplayError } from '../errors.js';
+import type { BecomeOptions, CommandResult, Connection, ConnectionStats, PutOptions, RunOptions } from './types.js';
 import { maskSecrets, shellJoin, shellQuote } from './types.js';
 
+const OCTAL_MODE = /^0?[0-7]{3,4}$/;
+
+/** argv that runs `script` as the become user (sudo, password on stdin), or plain sh */
+function localArgv(script: string, become: BecomeOptions | false | undefined): { argv: string[]; stdinPrefix: string } {
+  if (!become) return { argv: ['sh', '-c', script], stdinPrefix: '' };
+  const user = become.user ?? 'root';
+  const isRoot = process.getuid?.() === 0;
+  if (isRoot && user === 'root') return { argv: ['sh', '-c', script], stdinPrefix: '' };
+  if (isRoot && become.method === 'su') return { argv: ['su', '-s', '/bin/sh', user, '-c', script], stdinPrefix: '' };
+  return {
+    argv: ['sudo', '-S', '-p', '', '-u', user, '--', 'sh', '-c', script],
+    stdinPrefix: become.password ? `${become.password}\n` : '',
+  };
+}
+
+function needsShell(become: BecomeOptions | false | undefined): boolean {
+  if (!become) return false;
+  return !(process.getuid?.() === 0 && (become.user ?? 'root') === 'root');
+}
+
 /**
- * `ansible_connection=local`: commands run on the controller through `sh -c`.
- * Become wraps the script with sudo (password on stdin).
+ * `ansible_connection=local`: commands run on the controller through `sh -c`,
+ * each in its own process group so a timeout kills the whole command (a
+ * `sleep` child would otherwise keep the pipes open). Become wraps the script
+ * with sudo (password on stdin) or, as root, su.
  */
 export class LocalConnection implements Connection {
   readonly host: string;
@@ -23,23 +46,16 @@ export class LocalConnection implements Connection {
 
   run(cmd: string | string[], opts: RunOptions = {}): Promise<CommandResult> {
     const script = typeof cmd === 'string' ? cmd : shellJoin(cmd);
-    const started = Date.now();
+    const started = performance.now();
     this.counters.commands++;
-    let argv = ['sh', '-c', script];
-    let stdinPrefix = '';
-    if (opts.become) {
-      const user = opts.become.user ?? 'root';
-      const isRoot = process.getuid?.() === 0;
-      if (!(isRoot && user === 'root')) {
-        argv = ['sudo', '-S', '-p', '', '-u', user, '--', 'sh', '-c', script];
-        if (opts.become.password) stdinPrefix = `${opts.become.password}\n`;
-      }
-    }
+    const { argv, stdinPrefix } = localArgv(script, opts.become);
+    const secrets = [...(opts.secrets ?? []), ...(opts.become && opts.become.password ? [opts.become.password] : [])];
     return new Promise((resolve, reject) => {
       const child = spawn(argv[0]!, argv.slice(1), {
         cwd: opts.cwd,
         env: { ...process.env, ...(opts.env ?? {}) },
         stdio: ['pipe', 'pipe', 'pipe'],
+        detached: true,
       });
       const out: Buffer[] = [];
       const err: Buffer[] = [];
@@ -47,26 +63,37 @@ export class LocalConnection implements Connection {
       const timer = opts.timeoutMs
         ? setTimeout(() => {
             timedOut = true;
-            child.kill('SIGKILL');
+            try {
+              if (child.pid) process.kill(-child.pid, 'SIGKILL');
+            } catch {
+              child.kill('SIGKILL');
+            }
           }, opts.timeoutMs)
         : undefined;
       child.stdout.on('data', (d: Buffer) => out.push(d));
       child.stderr.on('data', (d: Buffer) => err.push(d));
-      child.on('error', reject);
-      child.on('close', (code) => {
+      child.on('error', (e) => {
+        if (timer) clearTimeout(timer);
+        reject(new TsplayError('TSPLAY_CONNECTION', `cannot run a command on ${this.host}: ${maskSecrets(e.message, secrets)}`, { host: this.host }));
+      });
+      child.on('close', (code, signal) => {
         if (timer) clearTimeout(timer);
         resolve({
-          rc: timedOut ? 124 : (code ?? 1),
+          rc: timedOut ? 124 : (code ?? (signal ? 128 + signalNumber(signal) : 1)),
           stdout: Buffer.concat(out).toString('utf8'),
           stderr: Buffer.concat(err).toString('utf8'),
-          durationMs: Date.now() - started,
-          shown: maskSecrets(script, opts.secrets),
+          durationMs: performance.now() - started,
+          shown: maskSecrets(script, secrets),
           timedOut,
         });
       });
       child.stdin.on('error', () => undefined);
+      const data = opts.stdin === undefined ? undefined : typeof opts.stdin === 'string' ? Buffer.from(opts.stdin) : opts.stdin;
       if (stdinPrefix) child.stdin.write(stdinPrefix);
-      if (opts.stdin !== undefined) child.stdin.write(opts.stdin);
+      if (data) {
+        this.counters.bytesSent += data.length;
+        child.stdin.write(data);
+      }
       child.stdin.end();
     });
   }
@@ -74,21 +101,30 @@ export class LocalConnection implements Connection {
   async put(content: string | Buffer, remotePath: string, opts: PutOptions = {}): Promise<void> {
     const data = typeof content === 'string' ? Buffer.from(content) : content;
     this.counters.bytesSent += data.length;
-    if (opts.become && process.getuid?.() !== 0) {
+    if (needsShell(opts.become)) {
       await this.putWithShell(data, remotePath, opts);
       return;
     }
-    const tmp = join(dirname(remotePath), `.${basename(remotePath)}.tsplay-${randomBytes(4).toString('hex')}`);
+    const tmp = join(dirname(remotePath), `.${basename(remotePath)}.tsplay-${randomBytes(6).toString('hex')}.tmp`);
     try {
       await writeFile(tmp, data, { mode: 0o600 });
-      if (opts.mode && /^0?[0-7]{3,4}$/.test(opts.mode)) await chmod(tmp, parseInt(opts.mode, 8));
-      if (opts.owner || opts.group || (opts.mode && !/^0?[0-7]{3,4}$/.test(opts.mode))) {
-        await this.applyAttrs(tmp, opts);
-      }
+      await chmod(tmp, await this.defaultMode(remotePath));
+      if (opts.mode && OCTAL_MODE.test(opts.mode)) await chmod(tmp, parseInt(opts.mode, 8));
+      if (opts.owner || opts.group || (opts.mode && !OCTAL_MODE.test(opts.mode))) await this.applyAttrs(tmp, opts);
       await rename(tmp, remotePath);
     } catch (e) {
       await rm(tmp, { force: true });
       throw e;
+    }
+  }
+
+  /** the replaced file's mode, or 0666 & ~umask for a new one (as the SSH transport does) */
+  private async defaultMode(path: string): Promise<number> {
+    try {
+      return (await stat(path)).mode & 0o7777;
+    } catch {
+      const mask = process.umask();
+      return 0o666 & ~mask;
     }
   }
 
@@ -99,24 +135,28 @@ export class LocalConnection implements Connection {
     }
     if (opts.mode) parts.push(`chmod ${shellQuote(opts.mode)} ${shellQuote(path)}`);
     const r = await this.run(parts.join(' && '), { become: opts.become });
-    if (r.rc !== 0) throw new Error(`cannot set attributes on ${path}: ${r.stderr.trim()}`);
+    if (r.rc !== 0) throw new TsplayError('TSPLAY_COMMAND_FAILED', `cannot set attributes on ${path}: ${r.stderr.trim()}`, { host: this.host });
   }
 
   private async putWithShell(data: Buffer, remotePath: string, opts: PutOptions): Promise<void> {
-    const tmp = `${remotePath}.tsplay-${randomBytes(4).toString('hex')}`;
+    const tmp = join(dirname(remotePath), `.${basename(remotePath)}.tsplay-${randomBytes(6).toString('hex')}.tmp`);
     const q = shellQuote;
     const script = [
-      `cat > ${q(tmp)}`,
+      `umask 077 && cat > ${q(tmp)}`,
+      `{ [ ! -e ${q(remotePath)} ] || chmod --reference=${q(remotePath)} ${q(tmp)}; }`,
       opts.owner || opts.group ? `chown ${q(`${opts.owner ?? ''}${opts.group ? `:${opts.group}` : ''}`)} ${q(tmp)}` : 'true',
       opts.mode ? `chmod ${q(opts.mode)} ${q(tmp)}` : 'true',
       `mv -f ${q(tmp)} ${q(remotePath)}`,
     ].join(' && ');
     const r = await this.run(`${script} || { rm -f ${q(tmp)}; exit 1; }`, { become: opts.become, stdin: data });
-    if (r.rc !== 0) throw new Error(`cannot write ${remotePath}: ${r.stderr.trim()}`);
+    if (r.rc !== 0) throw new TsplayError('TSPLAY_COMMAND_FAILED', `cannot write ${remotePath}: ${r.stderr.trim()}`, { host: this.host });
   }
 
-  async get(remotePath: string): Promise<Buffer> {
-    return readFile(remotePath);
+  async get(remotePath: string, opts: { become?: BecomeOptions | false } = {}): Promise<Buffer> {
+    if (!needsShell(opts.become)) return readFile(remotePath);
+    const r = await this.run(`base64 < ${shellQuote(remotePath)}`, { become: opts.become });
+    if (r.rc !== 0) throw new TsplayError('TSPLAY_COMMAND_FAILED', `cannot read ${remotePath}: ${r.stderr.trim()}`, { host: this.host });
+    return Buffer.from(r.stdout, 'base64');
   }
 
   async close(): Promise<void> {}
@@ -124,4 +164,10 @@ export class LocalConnection implements Connection {
   stats(): ConnectionStats {
     return { ...this.counters };
   }
+}
+
+const SIGNALS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGSEGV: 11, SIGPIPE: 13, SIGALRM: 14, SIGTERM: 15 };
+
+function signalNumber(signal: string): number {
+  return SIGNALS[signal] ?? 0;
 }

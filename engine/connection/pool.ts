@@ -27,6 +27,13 @@ export const IGNORED_CONNECTION_VARS: Record<string, string> = {
   ansible_python_interpreter: 'tsplay modules do not need Python on the host',
 };
 
+/** one note per connection variable that is set but has no effect in tsplay (for the run log) */
+export function connectionNotes(host: string, vars: Record<string, unknown>): string[] {
+  return Object.entries(IGNORED_CONNECTION_VARS)
+    .filter(([name]) => vars[name] !== undefined && vars[name] !== '')
+    .map(([name, why]) => `${host}: ${name} is ignored: ${why}`);
+}
+
 function str(vars: Record<string, unknown>, name: string): string | undefined {
   const v = vars[name];
   if (v === undefined || v === null || v === '') return undefined;

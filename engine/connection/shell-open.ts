@@ -9,7 +9,7 @@
 import type { Client, ClientChannel } from 'ssh2';
 import { TsplayError } from '../errors.js';
 import { markerLines, MarkerScanner } from './marker.js';
-import { shellQuote } from './types.js';
+import { maskSecrets, shellQuote } from './types.js';
 
 export interface OpenedShell {
   channel: ClientChannel;
@@ -55,7 +55,7 @@ function countOf(text: string, needle: string): number {
 }
 
 function becomeFailure(launch: ShellLaunch, stderr: string): TsplayError {
-  const tail = stderr.split('\n').filter((l) => l.trim()).slice(-3).join(' / ');
+  const tail = maskSecrets(stderr, [launch.become?.password ?? '']).split('\n').filter((l) => l.trim()).slice(-3).join(' / ');
   const method = launch.become?.method ?? 'sudo';
   const limit = method === 'su' ? ' (su works only where it needs no password, e.g. when connected as root; use sudo otherwise)' : '';
   return new TsplayError('TSPLAY_AUTH', `become (${method} to ${launch.become?.user}) failed on ${launch.host}: ${tail || 'the shell exited'}${limit}`, {

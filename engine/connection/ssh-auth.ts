@@ -5,7 +5,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { AuthenticationType } from 'ssh2';
 import ssh2 from 'ssh2';
 import { TsplayError } from '../errors.js';
 
@@ -88,9 +87,4 @@ export function planAuth(input: AuthInput): AuthPlan {
     });
   }
   return { steps, described };
-}
-
-/** ssh2 takes these as its authHandler list */
-export function authHandlerList(plan: AuthPlan): Array<AuthStep | AuthenticationType> {
-  return plan.steps;
 }

@@ -62,3 +62,13 @@ describe('ConnectionPool', () => {
     expect(pool.totals().connections).toBe(0);
   });
 });
+
+describe('connectionNotes', () => {
+  it('notes ssh arguments and the python interpreter as ignored', async () => {
+    const { connectionNotes } = await import('../../../engine/connection/index.js');
+    expect(connectionNotes('db1', { ansible_ssh_common_args: '-o X=y', ansible_python_interpreter: '/usr/bin/python3', ansible_user: 'a' })).toEqual([
+      'db1: ansible_ssh_common_args is ignored: tsplay does not run the ssh binary; its options are ignored',
+      'db1: ansible_python_interpreter is ignored: tsplay modules do not need Python on the host',
+    ]);
+  });
+});
