@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { inventoryGraph, inventoryList, loadInventory, matchHosts } from '../../engine/inventory/index.js';
+import { hostVarLayers, inventoryCommand, inventoryGraph, inventoryList, loadInventory, matchHosts } from '../../engine/inventory/index.js';
 
 const ANSIBLE_INVENTORY = '/usr/bin/ansible-inventory';
 const ANSIBLE = '/usr/bin/ansible';
@@ -81,6 +81,23 @@ describe.skipIf(!haveAnsible)('inventory against ansible-inventory', () => {
       const expected = ansibleInventory(['-i', src, '--graph', '--vars']).trimEnd();
       expect(inventoryGraph(await loadInventory([src]), true), rel).toBe(expected);
     }
+  });
+
+  it('--host output matches, implicit localhost included', async () => {
+    const src = join(FIXTURES, 'precedence/hosts');
+    expect(await inventoryCommand({ sources: [src], host: 'h1' })).toBe(ansibleInventory(['-i', src, '--host', 'h1']).trimEnd());
+    // Ansible adds ansible_python_interpreter (its own python) to the implicit localhost; we have no interpreter to name
+    const theirs = JSON.parse(ansibleInventory(['-i', src, '--host', 'localhost'])) as Record<string, unknown>;
+    delete theirs['ansible_python_interpreter'];
+    expect(JSON.parse(await inventoryCommand({ sources: [src], host: 'localhost' }))).toEqual(theirs);
+  });
+
+  it('merged host vars with a playbook dir match ansible-inventory --playbook-dir --host', async () => {
+    const src = join(FIXTURES, 'precedence/hosts');
+    const pbDir = join(FIXTURES, 'precedence/playbook');
+    const expected: unknown = JSON.parse(ansibleInventory(['-i', src, '--playbook-dir', pbDir, '--host', 'h1']));
+    const layers = await hostVarLayers(await loadInventory([src]), 'h1', pbDir);
+    expect(layers.merged).toEqual(expected);
   });
 
   it('several sources at once, host list included', async () => {
