@@ -7,6 +7,7 @@ import { shellJoin, shellQuote } from '../../engine/connection/types.js';
 import { formatMode, isOctalMode, octalModeValue, type ModeParam } from '../lib/mode.js';
 import { probePaths, type PathStat } from '../lib/probe.js';
 import { attrProps, bool } from '../lib/schema.js';
+import { recurseMismatchTest } from './file.js';
 
 export interface UnarchiveParams {
   src: string;
@@ -22,6 +23,8 @@ export interface UnarchiveParams {
 
 export interface UnarchiveFacts {
   dest: PathStat;
+  /** some member's owner/group/mode differs from the task's */
+  attrsDiffer?: boolean;
   createsExists: boolean;
   /** tar --compare output and status against dest */
   compareRc: number;
@@ -57,7 +60,7 @@ export function planUnarchive(p: UnarchiveParams, facts: UnarchiveFacts) {
   if (!facts.dest.exists || facts.dest.type !== 'directory') throw new ModuleFailure(`dest '${p.dest}' must be an existing dir`);
   const data: Record<string, unknown> = { dest: p.dest, src: p.src, extract_results: {} };
   if (bool(p.list_files, false)) data.files = facts.files;
-  if (!archiveDiffers(facts, p)) return { changes: [], data, reason: `${p.dest} already holds the archive's files` };
+  if (!archiveDiffers(facts, p) && !facts.attrsDiffer) return { changes: [], data, reason: `${p.dest} already holds the archive's files` };
   return { changes: [`extract ${p.src} into ${p.dest}`], data };
 }
 
@@ -76,13 +79,25 @@ async function compare(ctx: ModuleContext, p: UnarchiveParams, archive: Buffer |
   return { compareRc: rcLine ? Number(rcLine[1]) : 2, compareOut: out, files: list.split('\n').filter(Boolean) };
 }
 
+/** One find per member: does any differ from owner/group/mode? */
+async function membersDiffer(ctx: ModuleContext, p: UnarchiveParams, members: string[]): Promise<boolean> {
+  const test = recurseMismatchTest({ path: p.dest, owner: p.owner, group: p.group, mode: p.mode });
+  if (test === '' || !members.length) return false;
+  if (test === undefined) return true;
+  const guarded = test.replace(/! -perm (\S+)/, '( ! -type l -a ! -perm $1 )').replace(/[()]/g, '\\$&');
+  const names = members.filter((m) => m !== './' && m !== '.').map((m) => shellQuote(m)).join(' ');
+  const script = `for m in ${names}; do find ${shellQuote(p.dest)}/"$m" -maxdepth 0 \\( ${guarded} \\) -print; done 2>/dev/null | head -c1 | wc -c`;
+  const r = await ctx.run(script);
+  return Number(r.stdout.trim()) > 0;
+}
+
 function attrScript(p: UnarchiveParams, listCmd: string): string {
   const parts: string[] = [];
   const who = p.owner || p.group ? `${p.owner ?? ''}${p.group ? `:${p.group}` : ''}` : '';
   const mode = p.mode === undefined ? '' : isOctalMode(p.mode) ? formatMode(octalModeValue(p.mode)) : String(p.mode);
   if (!who && !mode) return '';
   const each = [who ? `chown -h ${shellQuote(who)} -- "$f"` : '', mode ? `[ -L "$f" ] || chmod ${shellQuote(mode)} -- "$f"` : ''].filter(Boolean).join('; ');
-  parts.push(`${listCmd} | while IFS= read -r m; do f=${shellQuote(p.dest)}/"$m"; ${each}; done`);
+  parts.push(`${listCmd} | while IFS= read -r m; do [ "$m" = ./ ] && continue; f=${shellQuote(p.dest)}/"$m"; ${each}; done`);
   return parts.join('\n');
 }
 
@@ -122,7 +137,8 @@ export const unarchive = defineModule<UnarchiveParams, UnarchiveFacts>({
     const base = { dest: stats[0]!, createsExists: !!stats[1]?.exists };
     if (base.createsExists || base.dest.type !== 'directory') return { ...base, compareRc: 0, compareOut: '', files: [] };
     const archive = p.remote_src ? undefined : readFileSync(ctx.findFile('files', p.src));
-    return { ...base, ...(await compare(ctx, p, archive)), archive };
+    const cmp = await compare(ctx, p, archive);
+    return { ...base, ...cmp, archive, attrsDiffer: await membersDiffer(ctx, p, cmp.files) };
   },
   plan: (p, facts) => planUnarchive(p, facts),
   async apply(ctx, p, plan) {
