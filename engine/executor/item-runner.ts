@@ -60,6 +60,8 @@ async function runOnce(ir: ItemRun): Promise<TaskResult> {
   let args: VarsMap;
   try {
     args = dropOmit(templar.render(ir.task.args, ir.vars, ir.tctx) as VarsMap, run.omit);
+    const mod = run.services.getModule(ir.task.module);
+    if (mod && run.services.coerceModuleArgs) args = run.services.coerceModuleArgs(mod, args);
     const problems = run.services.validateModuleArgs(ir.task.module, args, ir.task.argsSource);
     if (problems.length > 0) throw problems[0];
   } catch (e) {

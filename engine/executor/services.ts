@@ -22,6 +22,7 @@ export async function loadDefaultServices(templar?: TemplarLike): Promise<Execut
     buildTaskVars: vars.buildTaskVars,
     becomeFromVars: connection.becomeFromVars,
     getModule: registry.getModule,
+    coerceModuleArgs: playbook.coerceModuleArgs,
     validateModuleArgs: playbook.validateModuleArgs,
     loadTaskFile: (file, parent) => playbook.loadTaskFile(file, parent),
     includeRole: (req) => playbook.loadRole(req.name, req),

@@ -54,7 +54,7 @@ export async function runLinear(bc: BatchContext, walkers: Map<string, HostWalke
     if (!n.done) pending.set(host, n.value);
   }
   while (pending.size > 0 && !stopped(bc)) {
-    const group = pickGroup(pending);
+    const group = pickGroup(pending).sort((a, b) => bc.batch.indexOf(a) - bc.batch.indexOf(b));
     const step = pending.get(group[0]!)!;
     const outcomes = await executeStep(bc, step, group.map((host) => ({ host, scope: scopeOf(pending.get(host)!) })));
     for (const host of group) {

@@ -129,6 +129,8 @@ export interface ExecutorServices {
   /** undefined: from ansible_become*; false: off; options: on, with vars filling the gaps */
   becomeFromVars(vars: VarsMap, taskBecome?: boolean | BecomeOptions): BecomeOptions | false;
   getModule(name: string): AnyModule | undefined;
+  /** converts rendered values to the module's declared types (yes -> true, "80" -> 80) */
+  coerceModuleArgs?(mod: AnyModule, args: VarsMap): VarsMap;
   /** problems with the rendered arguments (none: valid) */
   validateModuleArgs(moduleName: string, args: VarsMap, source: SourcePos): TsplayError[];
   loadTaskFile(file: string, parent: IncludeParent): Promise<TaskNode[]>;
