@@ -157,7 +157,7 @@ function sshCommand(args: string[]): number {
   const state = loadLab(name);
   const h = findHost(state, host);
   const cmd = args.slice(i + 1);
-  const argv = sshArgs(h.address, labPaths(name).knownHosts, cmd.length === 0 ? ['-t'] : []);
+  const argv = sshArgs(h.address, labPaths(name).knownHosts, cmd.length === 0 && process.stdin.isTTY ? ['-t'] : []);
   const r = spawnSync(argv[0]!, [...argv.slice(1), ...(cmd.length > 0 ? [cmd.join(' ')] : [])], { stdio: 'inherit' });
   return r.status ?? ExitCode.error;
 }

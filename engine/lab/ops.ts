@@ -2,7 +2,7 @@
 import { TsplayError } from '../errors.js';
 import { hostInit, nsenterExec, powerOff, sshExec } from './hosts.js';
 import { linkIsUp, setLink } from './network.js';
-import { labPaths } from './paths.js';
+import { DEFAULT_LAB, labPaths } from './paths.js';
 import type { RunResult } from './sh.js';
 import { readState, type HostRecord, type LabState } from './state.js';
 import { startHost, unknownHost } from './up.js';
@@ -12,7 +12,7 @@ export const WATCHED_SERVICES = ['etcd', 'patroni', 'postgresql@15-main', 'hapro
 
 export function loadLab(name: string): LabState {
   const state = readState(name);
-  if (!state) throw new TsplayError('TSPLAY_LAB', `no lab named "${name}" is up`, { hint: `tsplay lab up --name ${name}` });
+  if (!state) throw new TsplayError('TSPLAY_LAB', `no lab named "${name}" is up`, { hint: name === DEFAULT_LAB ? 'tsplay lab up' : `tsplay lab up --name ${name}` });
   return state;
 }
 

@@ -4,7 +4,7 @@
  * healed, a host powered off and on, and a clean teardown. Plus the pure
  * parts (subnets, routes, apt sources, topology, inventory) on recorded input.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SshConnection } from '../../engine/connection/index.js';
 import { controllerMirrors, mirrorsFrom, parseDeb822, parseOneLine } from '../../engine/lab/apt-sources.js';
@@ -13,7 +13,8 @@ import { labAvailable, startLab, type Lab } from '../../engine/lab/index.js';
 import { inventoryIni } from '../../engine/lab/inventory.js';
 import { hostAddress, overlappingRoutes, parseRoutes, parseSubnet, pickFreeSubnet } from '../../engine/lab/network.js';
 import { bridgeName, labPaths, vethName } from '../../engine/lab/paths.js';
-import { mountsUnder, nspawnDirectory, nspawnProcessesUnder, type LabState } from '../../engine/lab/state.js';
+import { alive, containerInit, mountsUnder, nspawnDirectory, nspawnProcessesUnder, type LabState } from '../../engine/lab/state.js';
+import { labCgroups } from '../../engine/lab/cgroup.js';
 import { defaultTopology, topologyFromYaml } from '../../engine/lab/topology.js';
 import { parseYaml } from '../../engine/yaml.js';
 import { run } from '../../engine/lab/sh.js';
@@ -210,3 +211,32 @@ describeLab('lab: three real hosts', () => {
     expect(again.found).toBe(false);
   });
 });
+
+describeLab('lab: down after a crash', () => {
+  it('finds and removes what a killed run left behind', async () => {
+    const lab = await startLab({ name: 'e2ecrash', hosts: 1 });
+    const dir = labPaths('e2ecrash').dir;
+    try {
+      // nspawn killed hard (its container keeps running) and the record lost
+      const [nspawn] = nspawnProcessesUnder(dir);
+      const init = containerInit(nspawn!.pid)!;
+      process.kill(nspawn!.pid, 'SIGKILL');
+      await new Promise((r) => setTimeout(r, 200));
+      expect(alive(init)).toBe(true);
+      rmSync(labPaths('e2ecrash').state);
+      const report = await lab.down();
+      expect(report.found).toBe(true);
+      expect(report.unmounted).toBe(1);
+      expect(mountsUnder(dir)).toEqual([]);
+      expect(existsSync(dir)).toBe(false);
+      expect((await run(['ip', 'link', 'show', 'dev', 'tsplay-e2ecrash'])).rc).not.toBe(0);
+      // the orphaned container (init and all) was killed through its cgroup
+      const stat = existsSync(`/proc/${init}/stat`) ? readFileSync(`/proc/${init}/stat`, 'utf8') : '';
+      expect(stat === '' || / Z /.test(stat)).toBe(true);
+      expect(labCgroups('e2ecrash')).toEqual([]);
+    } finally {
+      await lab.down();
+    }
+  }, 120_000);
+});
+
