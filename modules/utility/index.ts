@@ -13,6 +13,7 @@ import { setup } from './setup.js';
 import { waitFor } from './wait-for.js';
 import { waitForConnection } from './wait-for-connection.js';
 import { uri } from './uri.js';
+import { sysctl } from './sysctl.js';
 
 /** Controller utilities, waiting, HTTP, facts, kernel parameters and accounts. */
-export const utilityModules: AnyModule[] = [debug, setFact, assert, fail, pause, meta, includeVars, addHost, groupBy, ping, setup, waitFor, waitForConnection, uri];
+export const utilityModules: AnyModule[] = [debug, setFact, assert, fail, pause, meta, includeVars, addHost, groupBy, ping, setup, waitFor, waitForConnection, uri, sysctl];
