@@ -93,7 +93,7 @@ export async function downLab(lab: string): Promise<DownReport> {
   const links = await removeLinks(lab, state?.hosts.map((h) => h.veth) ?? []);
   const found = !!state || stopped + unmounted + links.length > 0 || existsSync(p.dir);
   if (mountsUnder(p.dir).length === 0) await run(['rm', '-rf', '--one-file-system', p.dir]);
-  removeRepoCopy(lab);
+  removeRepoCopy(lab, state?.repoInventory);
   return { found, stopped, unmounted, links };
 }
 

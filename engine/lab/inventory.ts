@@ -67,9 +67,10 @@ export function writeRepoCopy(lab: string, text: string): string | undefined {
 }
 
 /** Removes the repository copy, only if it is this lab's generated file. */
-export function removeRepoCopy(lab: string): void {
+export function removeRepoCopy(lab: string, recorded?: string): void {
   const root = repoRoot();
-  if (!root) return;
-  const path = repoInventoryPath(lab, root);
-  if (existsSync(path) && readFileSync(path, 'utf8').startsWith(`${INVENTORY_MARK} (lab ${lab},`)) rmSync(path);
+  const paths = [recorded, root ? repoInventoryPath(lab, root) : undefined];
+  for (const path of paths) {
+    if (path && existsSync(path) && readFileSync(path, 'utf8').startsWith(`${INVENTORY_MARK} (lab ${lab},`)) rmSync(path);
+  }
 }

@@ -20,6 +20,8 @@ export interface LabState {
   controller: string;
   hosts: HostRecord[];
   createdAt: string;
+  /** the copy written into a repository checkout (inventories/lab.ini), removed by down */
+  repoInventory?: string;
 }
 
 export function readState(lab: string): LabState | undefined {

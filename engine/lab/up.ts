@@ -98,6 +98,7 @@ export async function upLab(opts: UpOptions): Promise<UpResult> {
             const text = inventoryIni(state!, labPaths(opts.name).knownHosts);
             writeFileSync(labPaths(opts.name).inventory, text);
             if (opts.copyInventory) repoInventory = writeRepoCopy(opts.name, text);
+            if (repoInventory) writeState({ ...state!, repoInventory });
           },
         },
       ],
