@@ -7,7 +7,7 @@ import nunjucks from 'nunjucks';
 import { TsplayError, type SourcePos } from '../errors.js';
 import { knownNames, stripPrefix } from './environment.js';
 import { LOOKUPS } from './lookups.js';
-import { installStrictMode } from './strict.js';
+import { installStrictMode } from './strict-compiler.js';
 
 interface AstNode {
   typename?: string;

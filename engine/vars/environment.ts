@@ -12,7 +12,8 @@ import { regexFilters } from './filters/regex.js';
 import type { CallEnv, FilterDef, Kwargs, TestDef } from './filters/types.js';
 import { runLookup } from './lookups.js';
 import { isMapping } from './pyvalues.js';
-import { defined, HOOKS_KEY, installStrictMode, raise } from './strict.js';
+import { defined, HOOKS_KEY, raise } from './strict.js';
+import { installStrictMode } from './strict-compiler.js';
 import { jinjaTests } from './tests.js';
 
 export const FILTERS: Record<string, FilterDef> = {
@@ -93,10 +94,10 @@ function addTests(nj: nunjucks.Environment): void {
   }
   for (const [name, def] of Object.entries(TESTS)) {
     const wrapped = function (this: ContextLike, input: unknown, ...rest: unknown[]): boolean {
-      const { args } = splitKwargs(rest);
+      const { args, kw } = splitKwargs(rest);
       if (!def.acceptsUndefined) defined(input);
       args.forEach(defined);
-      return guarded(() => def.fn(input, args, callEnvOf(this)) === true);
+      return guarded(() => def.fn(input, args, callEnvOf(this), kw) === true);
     };
     for (const p of ['', ...PREFIXES]) env.addTest(p + name, wrapped);
   }

@@ -14,12 +14,14 @@
  * TSPLAY_UNDEFINED_VAR naming it (the marker's toPrimitive throws too, so even
  * a path we did not think of fails loudly instead of printing "undefined").
  *
- * The compiler patch is process-wide but gated: a Compiler only takes the
- * tsplay paths when its environment was created with `throwOnUndefined: true`
- * (our Environment sets it; nobody else in tsplay uses nunjucks). The runtime
- * helpers are new names, the stock ones are left untouched.
+ * This file holds the runtime half (the marker and the helpers); the compiler
+ * half is strict-compiler.ts. The compiler patch is process-wide but gated: a
+ * Compiler only takes the tsplay paths when its environment was created with
+ * `throwOnUndefined: true` (our Environment sets it; nobody else in tsplay
+ * uses nunjucks). The runtime helpers are new names, the stock ones are left
+ * untouched.
  */
-import nunjucks from 'nunjucks';
+
 import { TsplayError } from '../errors.js';
 import { isMapping, pyCompare, pyEquals, pyStr, pyTruthy } from './pyvalues.js';
 import { pyMethod } from './methods.js';
@@ -118,7 +120,7 @@ function slice(obj: unknown, [start, stop, step]: unknown[]): unknown {
   return typeof obj === 'string' ? out.join('') : out;
 }
 
-function memberName(target: string, key: unknown): string {
+export function memberName(target: string, key: unknown): string {
   return typeof key === 'number' ? `${target}[${key}]` : `${target}.${String(key)}`;
 }
 
@@ -237,7 +239,8 @@ function tsArith(op: string, a: unknown, b: unknown): unknown {
   return ARITH[op]!(defined(a), defined(b));
 }
 
-const helpers = {
+/** Called by the code our compiler patch emits (strict-compiler.ts). */
+export const runtimeHelpers = {
   tsLookup,
   tsMember,
   tsCall,
@@ -245,266 +248,10 @@ const helpers = {
   tsIn,
   tsCompare,
   tsArith,
-  tsOut: (v: unknown): string => pyStr(defined(v)),
+  // Ansible's finalize: None prints as an empty string
+  tsOut: (v: unknown): string => (v === null ? '' : pyStr(defined(v))),
   tsTruthy: (v: unknown): boolean => pyTruthy(defined(v)),
   tsAnd: (a: unknown, b: () => unknown): unknown => (pyTruthy(defined(a)) ? defined(b()) : a),
   tsOr: (a: unknown, b: () => unknown): unknown => (pyTruthy(defined(a)) ? a : defined(b())),
   tsNeg: (v: unknown): number => -numeric('-', 0, defined(v), (_x, y) => y),
 };
-
-// ---------------------------------------------------------------- compiler --
-
-interface NjNode {
-  typename: string;
-  lineno: number;
-  colno: number;
-  [field: string]: unknown;
-}
-interface NjCompiler {
-  throwOnUndefined: boolean;
-  buffer: string;
-  _emit(code: string): void;
-  _emitLine(code: string): void;
-  compile(node: unknown, frame: unknown): void;
-  _compileExpression(node: unknown, frame: unknown): void;
-  _compileAggregate(node: unknown, frame: unknown, start?: string, end?: string): void;
-}
-type CompileFn = (this: NjCompiler, node: NjNode, frame: { lookup(n: string): string | undefined }) => void;
-interface NunjucksInternals {
-  compiler: { Compiler: { prototype: Record<string, unknown> } };
-  runtime: Record<string, unknown>;
-  nodes: { Node: { extend(name: string, props: { fields: string[] }): new (...a: unknown[]) => NjNode } };
-  installJinjaCompat(): void;
-  lexer: { lex(src: string, opts: object): object };
-}
-
-/** A readable name for an expression, used in undefined errors: `a.b[0]`. */
-function exprName(node: NjNode | undefined): string {
-  if (!node) return 'expression';
-  if (node.typename === 'Symbol') return String(node.value);
-  if (node.typename === 'LookupVal') {
-    const val = node.val as NjNode;
-    const base = exprName(node.target as NjNode);
-    if (val.typename === 'Literal') return memberName(base, val.value);
-    return `${base}[...]`;
-  }
-  if (node.typename === 'FunCall') return `${exprName(node.name as NjNode)}(...)`;
-  return 'expression';
-}
-
-function binary(op: string): CompileFn {
-  return function (node, frame) {
-    this._emit(`runtime.tsArith(${JSON.stringify(op)}, `);
-    this._compileExpression(node.left, frame);
-    this._emit(', ');
-    this._compileExpression(node.right, frame);
-    this._emit(')');
-  };
-}
-
-function wrapCall(helper: string, field: string): CompileFn {
-  return function (node, frame) {
-    this._emit(`runtime.${helper}(`);
-    this._compileExpression(node[field], frame);
-    this._emit(')');
-  };
-}
-
-function lazyBool(helper: string): CompileFn {
-  return function (node, frame) {
-    this._emit(`runtime.${helper}(`);
-    this._compileExpression(node.left, frame);
-    this._emit(', function() { return ');
-    this._compileExpression(node.right, frame);
-    this._emit('; })');
-  };
-}
-
-const patched: Record<string, CompileFn> = {
-  compileSymbol(node, frame) {
-    const name = String(node.value);
-    const local = frame.lookup(name);
-    this._emit(local ? local : `runtime.tsLookup(context, frame, ${JSON.stringify(name)})`);
-  },
-  compileLookupVal(node, frame) {
-    this._emit('runtime.tsMember(context, (');
-    this._compileExpression(node.target, frame);
-    this._emit('), ');
-    // a slice `x[1:]` (jinja-compat's Slice node) travels as one [start, stop, step] array
-    const isSlice = (node.val as NjNode).typename === 'Slice';
-    if (isSlice) this._emit('[');
-    this._compileExpression(node.val, frame);
-    if (isSlice) this._emit(']');
-    this._emit(`, ${JSON.stringify(exprName(node.target as NjNode))})`);
-  },
-  compileOutput(node, frame) {
-    for (const child of node.children as NjNode[]) {
-      if (child.typename === 'TemplateData') {
-        if (child.value) this._emitLine(`${this.buffer} += ${JSON.stringify(String(child.value))};`);
-        continue;
-      }
-      // keep lineno/colno current so errors point at the failing {{ }}
-      this._emit(`lineno = ${child.lineno}; colno = ${child.colno}; ${this.buffer} += runtime.tsOut(`);
-      this.compile(child, frame);
-      this._emitLine(');');
-    }
-  },
-  compileOr: lazyBool('tsOr'),
-  compileAnd: lazyBool('tsAnd'),
-  compileNot(node, frame) {
-    this._emit('!runtime.tsTruthy(');
-    this._compileExpression(node.target, frame);
-    this._emit(')');
-  },
-  compileTsTruthy(node, frame) {
-    this._emit(`(lineno = ${node.lineno}, colno = ${node.colno}, runtime.tsTruthy(`);
-    this._compileExpression(node.target, frame);
-    this._emit('))');
-  },
-  compileTsIter(node, frame) {
-    this._emit(`(lineno = ${node.lineno}, colno = ${node.colno}, runtime.tsIter(`);
-    this._compileExpression(node.target, frame);
-    this._emit(`, ${Number(node.names)}))`);
-  },
-  compileInlineIf(node, frame) {
-    this._emit('(runtime.tsTruthy(');
-    this._compileExpression(node.cond, frame);
-    this._emit(') ? (');
-    this._compileExpression(node.body, frame);
-    this._emit(') : (');
-    if (node.else_) this._compileExpression(node.else_, frame);
-    else this._emit('""');
-    this._emit('))');
-  },
-  compileIn(node, frame) {
-    this._emit('runtime.tsIn(');
-    this._compileExpression(node.left, frame);
-    this._emit(', ');
-    this._compileExpression(node.right, frame);
-    this._emit(')');
-  },
-  compileIs(node, frame) {
-    const right = node.right as NjNode;
-    const name = right.name ? String((right.name as NjNode).value) : String(right.value);
-    this._emit(`(env.getTest(${JSON.stringify(name)}).call(context, `);
-    this._compileExpression(node.left, frame);
-    if (right.args) this._compileAggregate(right.args, frame, ', ', '');
-    this._emit(') === true)');
-  },
-  compileCompare(node, frame) {
-    const ops = node.ops as NjNode[];
-    this._emit('runtime.tsCompare([');
-    this._compileExpression(node.expr, frame);
-    for (const op of ops) {
-      this._emit(', ');
-      this._compileExpression(op.expr, frame);
-    }
-    this._emit(`], ${JSON.stringify(ops.map((o) => o.type))})`);
-  },
-  compileFunCall(node, frame) {
-    this._emit(`(lineno = ${node.lineno}, colno = ${node.colno}, runtime.tsCall(`);
-    this._compileExpression(node.name, frame);
-    this._emit(`, ${JSON.stringify(exprName(node.name as NjNode))}, context, `);
-    this._compileAggregate(node.args, frame, '[', '])');
-    this._emit(')');
-  },
-  compileAdd: binary('+'),
-  compileSub: binary('-'),
-  compileMul: binary('*'),
-  compileDiv: binary('/'),
-  compileFloorDiv: binary('//'),
-  compileMod: binary('%'),
-  compilePow: binary('**'),
-  compileConcat: binary('~'),
-  compileNeg: wrapCall('tsNeg', 'target'),
-};
-
-let installed = false;
-
-/** Installs the gated compiler patch and the runtime helpers (idempotent). */
-export function installStrictMode(): void {
-  if (installed) return;
-  installed = true;
-  const nj = nunjucks as unknown as NunjucksInternals;
-  nj.installJinjaCompat(); // adds `x[1:]` slice syntax (its runtime changes do not reach our helpers)
-  balanceCurlies(nj);
-  Object.assign(nj.runtime, helpers);
-  const TsTruthy = nj.nodes.Node.extend('TsTruthy', { fields: ['target'] });
-  const TsIter = nj.nodes.Node.extend('TsIter', { fields: ['target', 'names'] });
-  const proto = nj.compiler.Compiler.prototype;
-  const origAssert = proto.assertType as (this: NjCompiler, node: unknown, ...types: unknown[]) => void;
-  proto.assertType = function (this: NjCompiler, node: unknown, ...types: unknown[]): void {
-    if (node instanceof TsTruthy || node instanceof TsIter) return;
-    origAssert.call(this, node, ...types);
-  };
-  for (const [name, fn] of Object.entries(patched)) {
-    const orig = proto[name] as CompileFn | undefined;
-    proto[name] = function (this: NjCompiler, node: NjNode, frame: { lookup(n: string): string | undefined }) {
-      if (!this.throwOnUndefined && orig) return orig.call(this, node, frame);
-      return fn.call(this, node, frame);
-    };
-  }
-  wrapConditionNodes(proto, TsTruthy, TsIter);
-}
-
-/** `if` and `for` keep nunjucks' code; only their condition / iterable gets wrapped. */
-function wrapConditionNodes(
-  proto: Record<string, unknown>,
-  TsTruthy: new (...a: unknown[]) => NjNode,
-  TsIter: new (...a: unknown[]) => NjNode,
-): void {
-  for (const name of ['compileIf', 'compileIfAsync']) {
-    const orig = proto[name] as (this: NjCompiler, node: NjNode, ...rest: unknown[]) => void;
-    proto[name] = function (this: NjCompiler, node: NjNode, ...rest: unknown[]) {
-      if (this.throwOnUndefined && !(node.cond instanceof TsTruthy)) {
-        node.cond = new TsTruthy(node.lineno, node.colno, node.cond);
-      }
-      return orig.call(this, node, ...rest);
-    };
-  }
-  for (const name of ['compileFor', 'compileAsyncEach', 'compileAsyncAll']) {
-    const orig = proto[name] as (this: NjCompiler, node: NjNode, ...rest: unknown[]) => void;
-    proto[name] = function (this: NjCompiler, node: NjNode, ...rest: unknown[]) {
-      if (this.throwOnUndefined && !(node.arr instanceof TsIter)) {
-        const names = (node.name as NjNode).typename === 'Array' ? ((node.name as NjNode).children as unknown[]).length : 1;
-        node.arr = new TsIter(node.lineno, node.colno, node.arr, names);
-      }
-      return orig.call(this, node, ...rest);
-    };
-  }
-}
-
-interface Tokenizer {
-  in_code: boolean;
-  str: string;
-  index: number;
-  lineno: number;
-  colno: number;
-  forward(): void;
-  nextToken(): { type: string; value: string } | null;
-  /** open `{` inside the current tag */
-  tsDepth?: number;
-}
-
-/**
- * Jinja2's lexer knows that the `}}` in `{{ x | combine({'a': {'b': 1}}) }}`
- * closes two dicts, not the tag; nunjucks' does not. Inside a tag with open
- * curly braces, a `}` is a brace. (Only templates nunjucks rejected change.)
- */
-function balanceCurlies(nj: NunjucksInternals): void {
-  const proto = Object.getPrototypeOf(nj.lexer.lex('', {})) as Tokenizer;
-  const orig = proto.nextToken;
-  proto.nextToken = function (this: Tokenizer) {
-    if (this.in_code && (this.tsDepth ?? 0) > 0 && this.str.charAt(this.index) === '}') {
-      const tok = { type: 'right-curly', value: '}', lineno: this.lineno, colno: this.colno };
-      this.forward();
-      this.tsDepth = (this.tsDepth ?? 1) - 1;
-      return tok;
-    }
-    const tok = orig.call(this);
-    if (tok?.type === 'left-curly') this.tsDepth = (this.tsDepth ?? 0) + 1;
-    else if (tok?.type === 'right-curly') this.tsDepth = Math.max(0, (this.tsDepth ?? 0) - 1);
-    else if (tok?.type === 'variable-start' || tok?.type === 'block-start') this.tsDepth = 0;
-    return tok;
-  };
-}

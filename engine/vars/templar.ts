@@ -11,6 +11,7 @@ import { createEnvironment, FILTERS, stripPrefix, TESTS } from './environment.js
 import { isPlainObject, pyTruthy } from './pyvalues.js';
 import { HOOKS_KEY, isUndefined, NOT_FOUND, raise, takeLastRaised, VARS_SCOPE, type RenderHooks } from './strict.js';
 import { checkTemplate } from './check.js';
+import { withLiteralBackslashes } from './jinja-lexer.js';
 
 export interface TemplarOptions {
   /** turns a vault-encrypted value into its plaintext; other values pass unchanged */
@@ -135,13 +136,14 @@ export class Templar {
     if (!MARKERS.test(s)) return s;
     const native = NATIVE.exec(s);
     // one tag only: a second tag would need its own {{ (a `}}` may close dicts: {'a': {'b': 1}})
-    if (native && !MARKERS.test(native[1]!)) return this.evalIn(native[1]!, st);
-    return this.runTemplate(s, st, {});
+    if (native && !MARKERS.test(native[1]!)) return this.evalIn(native[1]!, st, true);
+    return this.runTemplate(s, st, { literalBackslashes: true });
   }
 
-  private evalIn(expr: string, st: RenderState): unknown {
+  /** `literalBackslashes`: the expression came from `{{ }}` in a playbook value (see jinja-lexer.ts) */
+  private evalIn(expr: string, st: RenderState, literalBackslashes = false): unknown {
     const hooks = this.hooks(st);
-    this.runTemplate(`${CAPTURE_PREFIX}${expr}) }}`, st, { hooks, shown: expr });
+    this.runTemplate(`${CAPTURE_PREFIX}${expr}) }}`, st, { hooks, shown: expr, literalBackslashes });
     const v = hooks.captured;
     if (isUndefined(v)) throw this.located(v.toError(), st.ctx, expr);
     return v;
@@ -214,16 +216,17 @@ export class Templar {
   private compile(src: string, env: nunjucks.Environment, ctx: TemplateContext, opts: RunOptions): nunjucks.Template {
     let cache = this.compiled.get(env);
     if (!cache) this.compiled.set(env, (cache = new Map()));
-    const hit = cache.get(src);
+    const key = `${opts.literalBackslashes ? 'L' : 'P'}${src}`;
+    const hit = cache.get(key);
     if (hit) return hit;
     let tmpl: nunjucks.Template;
     try {
-      tmpl = new nunjucks.Template(src, env, ctx.source?.file, true);
+      tmpl = withLiteralBackslashes(opts.literalBackslashes === true, () => new nunjucks.Template(src, env, ctx.source?.file, true));
     } catch (e) {
       throw this.convert(e, 'TSPLAY_TEMPLATE_SYNTAX', ctx, opts, src);
     }
     if (cache.size > 5000) cache.clear();
-    cache.set(src, tmpl);
+    cache.set(key, tmpl);
     return tmpl;
   }
 
@@ -275,6 +278,7 @@ interface RunOptions {
   fileLines?: boolean;
   /** text to show in errors instead of the compiled source */
   shown?: string;
+  literalBackslashes?: boolean;
 }
 
 function findTsplayError(e: unknown): TsplayError | undefined {

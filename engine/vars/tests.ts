@@ -2,7 +2,7 @@
 import { existsSync, lstatSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { isUndefined } from './strict.js';
-import { isMapping, pyEquals, pyStr, pyTruthy } from './pyvalues.js';
+import { isMapping, pyCompare, pyEquals, pyStr, pyTruthy } from './pyvalues.js';
 import type { CallEnv, TestDef } from './filters/types.js';
 import { pyRegex } from './filters/regex.js';
 import { versionTest } from './filters/data.js';
@@ -12,8 +12,8 @@ function test(fn: TestDef['fn'], acceptsUndefined = false): TestDef {
 }
 
 function regexTest(kind: 'match' | 'search' | 'fullmatch'): TestDef {
-  return test((v, [pattern, ignorecase, multiline]) => {
-    const flags = (pyTruthy(ignorecase) ? 'i' : '') + (pyTruthy(multiline) ? 'm' : '');
+  return test((v, [pattern, ignorecase, multiline], _env, kw = {}) => {
+    const flags = (pyTruthy(kw.ignorecase ?? ignorecase) ? 'i' : '') + (pyTruthy(kw.multiline ?? multiline) ? 'm' : '');
     const src = pyStr(pattern);
     const wrapped = kind === 'match' ? `^(?:${src})` : kind === 'fullmatch' ? `^(?:${src})$` : src;
     // `match` anchors at the start of the string only, even with multiline
@@ -59,13 +59,17 @@ export const jinjaTests: Record<string, TestDef> = {
   callable: test((v) => typeof v === 'function'),
   match: regexTest('match'),
   search: regexTest('search'),
-  regex: test((v, [pattern, ignorecase, multiline, matchType = 'search'], env) =>
-    jinjaTests[String(matchType)]!.fn(v, [pattern, ignorecase, multiline], env),
+  regex: test((v, [pattern, ignorecase, multiline, matchType = 'search'], env, kw = {}) =>
+    jinjaTests[String(kw.match_type ?? matchType)]!.fn(v, [pattern, ignorecase, multiline], env, kw),
   ),
   in: test((v, [seq]) => (typeof seq === 'string' ? seq.includes(pyStr(v)) : Array.isArray(seq) ? seq.some((x) => pyEquals(x, v)) : isMapping(seq) && pyStr(v) in seq)),
   contains: test((v, [x]) => (typeof v === 'string' ? v.includes(pyStr(x)) : Array.isArray(v) ? v.some((y) => pyEquals(x, y)) : isMapping(v) && pyStr(x) in v)),
-  version: test((v, args) => versionTest(v, args)),
-  version_compare: test((v, args) => versionTest(v, args)),
+  version: test((v, args, _env, kw) => versionTest(v, args, kw)),
+  version_compare: test((v, args, _env, kw) => versionTest(v, args, kw)),
+  gt: test((v, [x]) => pyCompare(v, x) > 0),
+  ge: test((v, [x]) => pyCompare(v, x) >= 0),
+  lt: test((v, [x]) => pyCompare(v, x) < 0),
+  le: test((v, [x]) => pyCompare(v, x) <= 0),
   truthy: test((v) => pyTruthy(v)),
   falsy: test((v) => !pyTruthy(v)),
   success: test((v) => !failedResult(v)),
@@ -103,6 +107,9 @@ jinjaTests.skip = jinjaTests.skipped!;
 jinjaTests.is_file = jinjaTests.file!;
 jinjaTests.is_dir = jinjaTests.directory!;
 jinjaTests['=='] = jinjaTests.eq!;
+Object.assign(jinjaTests, {
+  greaterthan: jinjaTests.gt!, lessthan: jinjaTests.lt!, '>': jinjaTests.gt!, '>=': jinjaTests.ge!, '<': jinjaTests.lt!, '<=': jinjaTests.le!, '!=': jinjaTests.ne!,
+});
 jinjaTests.equalto = jinjaTests.eq!;
 
 function statSyncLink(p: string): boolean {

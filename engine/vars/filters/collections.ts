@@ -102,7 +102,7 @@ function selectLike(attr: boolean, keep: boolean): FilterDef['fn'] {
     return items.filter((x) => {
       const val = pick(x);
       if (isUndefined(val) && !t.acceptsUndefined) return !keep;
-      return t.fn(val, rest, env) === keep;
+      return t.fn(val, rest, env, {}) === keep;
     });
   };
 }

@@ -76,16 +76,37 @@ function center(s: string, width: unknown = 80): string {
   const w = Number(width);
   if (s.length >= w) return s;
   const total = w - s.length;
-  // Python's str.center puts the extra space on the left when the string length is odd
-  const left = Math.floor(total / 2) + (total % 2 & s.length % 2);
+  // CPython's pad(): left = pad/2 + (pad & width & 1)
+  const left = Math.floor(total / 2) + (total & w & 1);
   return ' '.repeat(left) + s + ' '.repeat(total - left);
 }
 
+/** Python's urllib quote: only letters, digits and _.-~ (and '/' for a plain string) stay as they are. */
+function quote(x: unknown, safe: string, plus: boolean): string {
+  let out = '';
+  for (const byte of Buffer.from(pyStr(x), 'utf8')) {
+    const c = String.fromCharCode(byte);
+    if (/[A-Za-z0-9_.~-]/.test(c) || safe.includes(c)) out += c;
+    else if (plus && c === ' ') out += '+';
+    else out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+}
+
+/** Jinja's urlencode: a string keeps '/', query pairs use quote_plus. */
 function urlencode(v: unknown): string {
-  const enc = (x: unknown): string => encodeURIComponent(pyStr(x)).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).replace(/%2F/g, '/');
-  if (isMapping(v)) return Object.entries(v).map(([k, x]) => `${enc(k)}=${enc(x)}`).join('&');
-  if (Array.isArray(v)) return v.map((p) => (Array.isArray(p) ? `${enc(p[0])}=${enc(p[1])}` : enc(p))).join('&');
-  return enc(v);
+  const q = (x: unknown): string => quote(x, '', true);
+  if (isMapping(v)) return Object.entries(v).map(([k, x]) => `${q(k)}=${q(x)}`).join('&');
+  if (Array.isArray(v)) return v.map((p) => (Array.isArray(p) ? `${q(p[0])}=${q(p[1])}` : q(p))).join('&');
+  return quote(v, '/', false);
+}
+
+/** Python 3's round(): halves go to the even neighbour. */
+function roundHalfEven(n: number): number {
+  const f = Math.floor(n);
+  const diff = n - f;
+  if (Math.abs(diff - 0.5) > 1e-9) return Math.round(n);
+  return f % 2 === 0 ? f : f + 1;
 }
 
 function mandatory(v: unknown, msg: unknown): unknown {
@@ -141,7 +162,7 @@ export const coreFilters: Record<string, FilterDef> = {
   round: filter((v, [precision = 0, method = 'common']) => {
     const p = 10 ** Number(precision);
     const n = Number(v) * p;
-    const r = method === 'ceil' ? Math.ceil(n) : method === 'floor' ? Math.floor(n) : Math.sign(n) * Math.round(Math.abs(n));
+    const r = method === 'ceil' ? Math.ceil(n) : method === 'floor' ? Math.floor(n) : roundHalfEven(n);
     return r / p;
   }),
 };

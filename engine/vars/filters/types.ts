@@ -24,7 +24,7 @@ export interface FilterDef {
 }
 
 export interface TestDef {
-  fn: (input: unknown, args: unknown[], env: CallEnv) => boolean;
+  fn: (input: unknown, args: unknown[], env: CallEnv, kw: Kwargs) => boolean;
   acceptsUndefined?: boolean;
 }
 

@@ -75,11 +75,11 @@ function block(v: unknown, o: YamlDumpOptions, col: number): string[] {
   const pad = ' '.repeat(col);
   const out: string[] = [];
   if (Array.isArray(v)) {
-    // PyYAML writes "-" then pads the item to the indent: "-   x" with indent 4
+    // PyYAML writes "- x" for a scalar item, and pads a nested block to the indent: "-   a: 1"
     const dash = `-${' '.repeat(Math.max(1, o.indent - 1))}`;
     for (const item of v) {
       if (isScalar(item) || useFlow(item, o)) {
-        out.push(`${pad}${dash}${isScalar(item) ? yamlScalar(item) : flow(item, o)}`);
+        out.push(`${pad}- ${isScalar(item) ? yamlScalar(item) : flow(item, o)}`);
         continue;
       }
       const inner = block(item, o, col + dash.length);
@@ -99,7 +99,7 @@ function block(v: unknown, o: YamlDumpOptions, col: number): string[] {
 }
 
 export function dumpYaml(v: unknown, o: YamlDumpOptions): string {
-  if (isScalar(v)) return `${yamlScalar(v)}\n...\n`;
+  if (isScalar(v)) return `${yamlScalar(v)}\n`;
   if (useFlow(v, o)) return `${flow(v, o)}\n`;
   return `${block(v, o, 0).join('\n')}\n`;
 }
