@@ -2,14 +2,15 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Node } from 'yaml';
-import { reportAt, warn, type LoadCtx } from './context.js';
+import { loadYaml, reportAt, warn, type LoadCtx } from './context.js';
+import { checkTaskTemplates } from './task-checks.js';
 import type { Play } from './model.js';
 import type { YamlDoc } from '../yaml.js';
 import { isTsplayError } from '../errors.js';
 import { matchHosts, validatePattern } from '../inventory/patterns.js';
 import { asBool, asNumber, asString, type ValueSite } from './values.js';
 import { didYouMean } from './suggest.js';
-import { describeType, nodePos, toValue, type MapEntry } from './ynode.js';
+import { describeType, mapEntries, nodePos, toValue, type MapEntry } from './ynode.js';
 
 export interface PlayOptions {
   consumed: Set<MapEntry>;
@@ -100,15 +101,19 @@ export function readPlayOptions(ctx: LoadCtx, y: YamlDoc, entries: MapEntry[]): 
 }
 
 /** Static vars_files must exist (one of the alternatives of a list entry). */
-export function checkVarsFiles(ctx: LoadCtx, y: YamlDoc, o: PlayOptions): void {
+export async function checkVarsFiles(ctx: LoadCtx, y: YamlDoc, o: PlayOptions): Promise<void> {
   const base = dirname(y.file);
   for (const { value, node } of o.varsFileNodes) {
     const names = (Array.isArray(value) ? value : [value]).filter((x): x is string => typeof x === 'string');
     if (names.length === 0 || names.some((n) => n.includes('{{'))) continue;
     const paths = names.map((n) => resolve(base, n));
-    if (!paths.some((p) => existsSync(p))) {
+    const found = paths.find((p) => existsSync(p));
+    if (!found) {
       reportAt(ctx, y, node, 'TSPLAY_FILE_NOT_FOUND', `vars file ${names.map((n) => `'${n}'`).join(' or ')} not found`, { hint: `looked for: ${paths.join(', ')}` });
+      continue;
     }
+    const vy = await loadYaml(ctx, found, nodePos(y, node));
+    if (vy) checkTaskTemplates(ctx, vy, mapEntries(vy, vy.doc.contents as Node));
   }
 }
 

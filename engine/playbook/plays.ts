@@ -84,7 +84,7 @@ async function parsePlay(ctx: LoadCtx, y: YamlDoc, node: Node, entries: MapEntry
     reportAt(ctx, y, e.keyNode, 'TSPLAY_UNKNOWN_KEY', `unknown play keyword '${e.key}'${why}`, { excerpt: e.key });
   }
   checkTaskTemplates(ctx, y, entries);
-  if (ctx.checking) checkVarsFiles(ctx, y, opts);
+  if (ctx.checking) await checkVarsFiles(ctx, y, opts);
   checkHosts(ctx, y, entries.find((e) => e.key === 'hosts'), opts.hosts);
   for (const k of Object.keys(kw.vars)) ctx.knownVars.add(k);
   const get = (k: string) => entries.find((e) => e.key === k)?.value ?? null;
@@ -138,7 +138,7 @@ async function loadPlayRoles(ctx: LoadCtx, y: YamlDoc, node: Node | null): Promi
   }
   for (const item of seqItems(y, node)) {
     checkTaskTemplates(ctx, y, mapEntries(y, item));
-    const entry = parseRoleEntry(ctx, y, item, dirname(y.file));
+    const entry = parseRoleEntry(ctx, y, item, dirname(y.file), dirname(y.file));
     if (!entry) continue;
     const loaded = await instantiateRole(ctx, { ...entry.request, dedup: true });
     if (!loaded) continue;

@@ -15,6 +15,7 @@ import { baseKeywords, readCommonKeywords } from './task-keywords.js';
 import { applyAll, inheritable } from './inherit.js';
 import { loadTasksOf } from './includes.js';
 import { checkRoleArgs } from './role-args.js';
+import { checkTaskTemplates } from './task-checks.js';
 import { deref, describeType, mapEntries, nodePos, seqItems, toValue, type MapEntry } from './ynode.js';
 
 export type RoleFrom = { tasks?: string; defaults?: string; vars?: string; handlers?: string };
@@ -31,6 +32,8 @@ export interface RoleRequest {
   dedup: boolean;
   /** the role entry's params, for argument errors at the right key */
   paramEntries?: MapEntry[];
+  /** directory of the (imported) playbook naming the role: its roles/ is searched first */
+  searchDir?: string;
 }
 
 export interface LoadedRole {
@@ -39,8 +42,11 @@ export interface LoadedRole {
   handlers: TaskNode[];
 }
 
-export function roleSearchDirs(ctx: Pick<LoadCtx, 'playbookDir' | 'rolesPath'>): string[] {
-  return [join(ctx.playbookDir, 'roles'), ...ctx.rolesPath.map((p) => resolve(ctx.playbookDir, p)), ctx.playbookDir];
+export function roleSearchDirs(ctx: Pick<LoadCtx, 'playbookDir' | 'rolesPath'>, searchDir?: string): string[] {
+  const local = searchDir && resolve(searchDir) !== resolve(ctx.playbookDir) ? [join(searchDir, 'roles')] : [];
+  const dirs = [...local, join(ctx.playbookDir, 'roles'), ...ctx.rolesPath.map((p) => resolve(ctx.playbookDir, p)), ctx.playbookDir];
+  if (local.length) dirs.push(searchDir!);
+  return dirs;
 }
 
 function isDir(p: string): boolean {
@@ -52,15 +58,15 @@ function isDir(p: string): boolean {
 }
 
 /** The role directory, or the places looked at. */
-export function resolveRoleDir(ctx: Pick<LoadCtx, 'playbookDir' | 'rolesPath'>, name: string): { path?: string; searched: string[] } {
+export function resolveRoleDir(ctx: Pick<LoadCtx, 'playbookDir' | 'rolesPath'>, name: string, searchDir?: string): { path?: string; searched: string[] } {
   if (isAbsolute(name) || name.startsWith('.') || name.includes('/')) {
-    const p = resolve(ctx.playbookDir, name);
+    const p = resolve(searchDir ?? ctx.playbookDir, name);
     return isDir(p) ? { path: p, searched: [p] } : { searched: [p] };
   }
   // a collection role (ns.coll.role) is looked for by its last part too
   const names = name.split('.').length === 3 ? [name, name.split('.')[2]!] : [name];
   const searched: string[] = [];
-  for (const dir of roleSearchDirs(ctx)) {
+  for (const dir of roleSearchDirs(ctx, searchDir)) {
     for (const n of names) {
       const p = join(dir, n);
       searched.push(p);
@@ -88,6 +94,7 @@ async function readRoleVars(ctx: LoadCtx, rolePath: string, dir: string, base = 
     reportAt(ctx, y, y.doc.contents as Node, 'TSPLAY_SCHEMA', `${dir}/${base} of a role must be a mapping of variables, found ${describeType(y.value)}`);
     return {};
   }
+  checkTaskTemplates(ctx, y, mapEntries(y, y.doc.contents as Node));
   return y.value as VarsMap;
 }
 
@@ -108,7 +115,7 @@ async function readRoleMeta(ctx: LoadCtx, rolePath: string): Promise<RoleMeta> {
 }
 
 export async function instantiateRole(ctx: LoadCtx, req: RoleRequest): Promise<LoadedRole | undefined> {
-  const found = resolveRoleDir(ctx, req.name);
+  const found = resolveRoleDir(ctx, req.name, req.searchDir);
   if (!found.path) {
     const source = req.y && req.nameNode ? nodePos(req.y, req.nameNode) : req.source;
     report(ctx, 'TSPLAY_ROLE_NOT_FOUND', `role '${req.name}' not found`, { source, hint: `looked in: ${found.searched.join(', ')}`, excerpt: req.name });
@@ -181,10 +188,10 @@ export interface RoleEntry {
 }
 
 /** A `roles:` or `dependencies:` item: `name` or `{role: name, when, tags, ..., params}`. */
-export function parseRoleEntry(ctx: LoadCtx, y: YamlDoc, node: Node, baseDir: string): RoleEntry | undefined {
+export function parseRoleEntry(ctx: LoadCtx, y: YamlDoc, node: Node, baseDir: string, searchDir?: string): RoleEntry | undefined {
   const kw = baseKeywords({ y, baseDir, handlers: false }, node);
   const v = deref(y, node);
-  if (isScalar(v) && typeof v.value === 'string') return { request: { name: v.value, params: {}, y, nameNode: node, source: kw.source }, outer: {}, keywords: kw };
+  if (isScalar(v) && typeof v.value === 'string') return { request: { name: v.value, params: {}, y, nameNode: node, source: kw.source, searchDir }, outer: {}, keywords: kw };
   const entries = mapEntries(y, node);
   const nameEntry = entries.find((e) => e.key === 'role') ?? entries.find((e) => e.key === 'name');
   const name = toValue(y, nameEntry?.value);
@@ -200,5 +207,5 @@ export function parseRoleEntry(ctx: LoadCtx, y: YamlDoc, node: Node, baseDir: st
   const varsEntry = entries.find((e) => e.key === 'vars');
   const { vars: _v, ...outer } = inheritable(kw);
   const allParams = [...paramEntries, ...mapEntries(y, varsEntry?.value)];
-  return { request: { name, params, y, nameNode: nameEntry!.value, source: kw.source, paramEntries: allParams }, outer, keywords: kw };
+  return { request: { name, params, y, nameNode: nameEntry!.value, source: kw.source, paramEntries: allParams, searchDir }, outer, keywords: kw };
 }

@@ -45,6 +45,8 @@ const CASES: Record<string, Expected[]> = {
     ['TSPLAY_TEMPLATE_SYNTAX', 'roles/r/templates/conf.j2:1:1'],
     ['TSPLAY_FILE_NOT_FOUND', 'roles/r/tasks/main.yml:5:10', "template 'missing.j2' not found"],
   ],
+  'bad-template-in-vars-file': [['TSPLAY_TEMPLATE_SYNTAX', 'vars/main.yml:2:9']],
+  'bad-template-in-role-defaults': [['TSPLAY_TEMPLATE_SYNTAX', 'roles/r/defaults/main.yml:3:7']],
   'missing-template-file.yml': [['TSPLAY_FILE_NOT_FOUND', '4:14', "template 'nowhere.j2'"]],
   'missing-import-tasks.yml': [['TSPLAY_FILE_NOT_FOUND', '3:21', "'nowhere.yml' not found"]],
   'import-tasks-templated.yml': [['TSPLAY_INCLUDE', '3:21', 'static file name']],

@@ -61,6 +61,15 @@ describe('plays', () => {
     expect(pb.plays).toHaveLength(2);
     expect(other).toMatchObject({ hosts: 'all', name: 'all', importedFrom: good('other.yml'), vars: { imported_var: 1 }, gatherFacts: true, strategy: 'linear', order: 'inventory' });
   });
+
+  it('finds roles beside an imported playbook, applies its when and tags, and keeps warnings', async () => {
+    const sub = await loadPlaybook(good('import-sub.yml'));
+    const p = sub.plays[0]!;
+    expect(p).toMatchObject({ importedFrom: good('sub/play.yml'), tags: ['sub'] });
+    expect(p.roles[0]!.path).toBe(good('sub/roles/subrole'));
+    expect(p.sections[1]!.tasks[0]).toMatchObject({ when: ['run_sub'] });
+    expect(sub.warnings!.map((w) => `${w.code} ${w.message} ${w.source?.line}:${w.source?.col}`)).toEqual(["TSPLAY_UNKNOWN_KEY 'module_defaults' is not supported and is ignored 2:3"]);
+  });
 });
 
 describe('tasks', () => {
