@@ -14,6 +14,8 @@ import { waitFor } from './wait-for.js';
 import { waitForConnection } from './wait-for-connection.js';
 import { uri } from './uri.js';
 import { sysctl } from './sysctl.js';
+import { user } from './user.js';
+import { group } from './group.js';
 
 /** Controller utilities, waiting, HTTP, facts, kernel parameters and accounts. */
-export const utilityModules: AnyModule[] = [debug, setFact, assert, fail, pause, meta, includeVars, addHost, groupBy, ping, setup, waitFor, waitForConnection, uri, sysctl];
+export const utilityModules: AnyModule[] = [debug, setFact, assert, fail, pause, meta, includeVars, addHost, groupBy, ping, setup, waitFor, waitForConnection, uri, sysctl, user, group];
