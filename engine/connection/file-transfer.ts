@@ -17,7 +17,8 @@ export const INLINE_LIMIT = 64 * 1024;
 export interface TransferHost {
   host: string;
   run(cmd: string, opts: RunOptions): Promise<CommandResult>;
-  sftp(): Promise<SFTPWrapper>;
+  /** runs fn on the connection's SFTP channel (opened lazily, reused); never evicted while fn runs */
+  withSftp<T>(fn: (sftp: SFTPWrapper) => Promise<T>): Promise<T>;
   /** true when the data must go through a become shell (SFTP would write as the login user) */
   usesShellOnly(become: BecomeOptions | false | undefined): boolean;
   lostReason(): string | undefined;
@@ -95,8 +96,7 @@ export async function putFile(host: TransferHost, req: PutRequest): Promise<void
     r = await host.run(script, { stdin: data, become });
   } else {
     try {
-      const sftp = await host.sftp();
-      await host.whileConnected(sftpWrite(sftp, tmp, data));
+      await host.withSftp((sftp) => host.whileConnected(sftpWrite(sftp, tmp, data)));
       host.countBytes(data.length);
     } catch (e) {
       if (e instanceof TsplayError) throw e;
@@ -126,7 +126,7 @@ export async function getFile(host: TransferHost, remotePath: string, become: Be
     data = Buffer.from(body, 'base64');
   } else {
     try {
-      data = await host.whileConnected(sftpRead(await host.sftp(), remotePath));
+      data = await host.withSftp((sftp) => host.whileConnected(sftpRead(sftp, remotePath)));
     } catch (e) {
       if (e instanceof TsplayError) throw e;
       throw sftpError(host, `reading ${remotePath}`, e);

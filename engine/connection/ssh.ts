@@ -60,6 +60,8 @@ export class SshConnection implements Connection {
   /** the latest become password per shell identity: a fresh shell after a failure uses the new one */
   private readonly becomePasswords = new Map<string, string | undefined>();
   private sftpChannel?: Promise<SFTPWrapper>;
+  private sftpBusy = 0;
+  private sftpOpen?: SFTPWrapper;
   /** rejects when the current transport goes away (SFTP requests do not always fail by themselves) */
   private lostSignal: Promise<never> = new Promise<never>(() => undefined);
   private signalLost: (e: TsplayError) => void = () => undefined;
@@ -75,7 +77,7 @@ export class SshConnection implements Connection {
       hostKeyChecking: opts.hostKeyChecking ?? true,
       connectTimeoutMs: opts.connectTimeoutMs ?? 10_000,
     };
-    this.maxChannels = opts.maxChannels ?? 8;
+    this.maxChannels = Math.max(1, opts.maxChannels ?? 8);
     this.limit = new ChannelLimit(this.maxChannels);
   }
 
@@ -155,7 +157,12 @@ export class SshConnection implements Connection {
    */
   private evictIdleShell(): void {
     const idle = [...this.sessions.values()].filter((s) => s.isIdle()).sort((a, b) => a.lastUsed - b.lastUsed);
-    idle[0]?.closeIfIdle();
+    if (idle[0]?.closeIfIdle()) return;
+    if (this.sftpBusy === 0 && this.sftpChannel) {
+      const closing = this.sftpChannel;
+      this.sftpChannel = undefined;
+      void closing.then((sftp) => sftp.end(), () => undefined);
+    }
   }
 
   /** most channels that were open at once on the current transport (tests) */
@@ -194,6 +201,16 @@ export class SshConnection implements Connection {
     return { ...r, shown: maskSecrets(script, secrets) };
   }
 
+  private async withSftp<T>(fn: (sftp: SFTPWrapper) => Promise<T>): Promise<T> {
+    this.sftpBusy++;
+    try {
+      return await fn(await this.sftp());
+    } finally {
+      this.sftpBusy--;
+      if (this.sftpBusy === 0 && this.limit.waiting > 0) this.evictIdleShell();
+    }
+  }
+
   private sftp(): Promise<SFTPWrapper> {
     this.sftpChannel ??= this.openSftp().catch((e: unknown) => {
       this.sftpChannel = undefined;
@@ -215,9 +232,12 @@ export class SshConnection implements Connection {
           reject(new TsplayError('TSPLAY_CONNECTION', `cannot open SFTP on ${this.host}: ${err.message}`, { host: this.host }));
           return;
         }
+        this.sftpOpen = sftp;
         sftp.on('close', () => {
           limit.release();
-          if (this.sftpChannel) this.sftpChannel = undefined;
+          if (this.sftpOpen !== sftp) return;
+          this.sftpOpen = undefined;
+          this.sftpChannel = undefined;
         });
         resolve(sftp);
       });
@@ -228,7 +248,7 @@ export class SshConnection implements Connection {
     return {
       host: this.host,
       run: (cmd, opts) => this.run(cmd, opts),
-      sftp: () => this.sftp(),
+      withSftp: (fn) => this.withSftp(fn),
       usesShellOnly: (b) => this.effectiveBecome(b) !== undefined,
       lostReason: () => this.lost,
       whileConnected: <T>(p: Promise<T>) => Promise.race([p, this.lostSignal]),

@@ -65,3 +65,22 @@ describe.skipIf(!sshdAvailable())('ConnectionPool, channel limit and timeouts on
     silent.close();
   });
 });
+
+describe.skipIf(!sshdAvailable())('a single channel', () => {
+  it('still puts large files and runs become commands with maxChannels 1', async () => {
+    const h = await startSshdHosts(1);
+    try {
+      const c = connectionTo(h, h.hosts[0]!, { maxChannels: 1 });
+      const big = Buffer.alloc(300_000, 7);
+      const path = `${h.hosts[0]!.dir}/one-channel`;
+      const [, who] = await Promise.all([c.put(big, path), c.run('id -un', { become: { method: 'su', user: 'nobody' } })]);
+      expect(who.stdout).toBe('nobody\n');
+      expect((await c.get(path)).equals(big)).toBe(true);
+      expect((await c.run('echo plain')).stdout).toBe('plain\n');
+      expect(c.peakChannels()).toBe(1);
+      await c.close();
+    } finally {
+      h.stop();
+    }
+  });
+});
