@@ -11,6 +11,7 @@ import {
   CycleError,
   ensureGroup,
   ensureHost,
+  groupDepths,
   hostsOfGroup,
   linkChild,
   parentsMap,
@@ -18,6 +19,7 @@ import {
   setVar,
   sortGroups,
 } from './model.js';
+import { memoized } from './memo.js';
 import type { Inventory, InventoryGroup, InventoryHost } from './types.js';
 
 function hostOf(inv: Inventory, host: string | InventoryHost): InventoryHost | undefined {
@@ -28,20 +30,31 @@ function hostOf(inv: Inventory, host: string | InventoryHost): InventoryHost | u
 export function groupsOf(inv: Inventory, host: string | InventoryHost): string[] {
   const h = hostOf(inv, host);
   if (!h || h.implicit) return [];
-  const parents = parentsMap(inv);
-  const names = new Set<string>();
-  for (const g of h.groups) {
-    names.add(g);
-    for (const a of ancestorsOf(inv, g, parents)) names.add(a);
-  }
-  names.add('all');
-  return sortGroups(inv, names);
+  // hosts with the same direct groups share the answer
+  const key = `groupsOf:${h.groups.join('\u0000')}`;
+  const groups = memoized(inv, key, () => {
+    const parents = memoized(inv, 'parents', () => parentsMap(inv));
+    const names = new Set<string>();
+    for (const g of h.groups) {
+      names.add(g);
+      for (const a of ancestorsOf(inv, g, parents)) names.add(a);
+    }
+    names.add('all');
+    return sortGroups(inv, names, memoized(inv, 'depths', () => groupDepths(inv)));
+  });
+  return [...groups];
 }
 
 /** The `groups` magic variable: every group (all and ungrouped included) to its hosts, children's hosts included. */
 export function groupsMap(inv: Inventory): Record<string, string[]> {
+  const cached = memoized(inv, 'groupsMap', () => {
+    const out: Record<string, string[]> = {};
+    for (const name of inv.groups.keys()) out[name] = hostsOfGroup(inv, name);
+    return out;
+  });
+  // a copy: callers may hand it to templates or change it
   const out: Record<string, string[]> = {};
-  for (const name of inv.groups.keys()) out[name] = hostsOfGroup(inv, name);
+  for (const [k, v] of Object.entries(cached)) out[k] = [...v];
   return out;
 }
 

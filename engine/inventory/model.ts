@@ -139,8 +139,7 @@ export function groupDepths(inv: Inventory, parents = parentsMap(inv)): Map<stri
 }
 
 /** Group names sorted as Ansible's sort_groups: depth, priority, name. */
-export function sortGroups(inv: Inventory, names: Iterable<string>): string[] {
-  const depths = groupDepths(inv);
+export function sortGroups(inv: Inventory, names: Iterable<string>, depths = groupDepths(inv)): string[] {
   const key = (n: string): [number, number] => [depths.get(n) ?? 0, inv.groups.get(n)?.priority ?? 1];
   return [...names].sort((a, b) => {
     const [da, pa] = key(a);
