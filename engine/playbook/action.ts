@@ -139,7 +139,7 @@ function freeFormArgs(input: ArgsInput, text: string): VarsMap {
   const { ctx, scope } = input;
   if (!input.mod) return metaArgs(input, text);
   const freeForm = input.mod.freeForm;
-  const parsed: VarsMap = parseKv(text, freeForm !== undefined);
+  const parsed: VarsMap = parseKv(text, isRawCommand(input.mod));
   const raw = parsed._raw_params;
   delete parsed._raw_params;
   if (raw !== undefined) {
@@ -147,6 +147,13 @@ function freeFormArgs(input: ArgsInput, text: string): VarsMap {
     else reportAt(ctx, scope.y, input.node, 'TSPLAY_MODULE_ARGS', `module '${input.moduleAs}' takes key=value arguments, not free text`, { excerpt: String(raw), hint: `write '${input.moduleAs}: key=value ...' or a mapping of arguments` });
   }
   return parsed;
+}
+
+/** Ansible keeps `k=v` words in the command text only for its raw-command modules (check_raw). */
+const RAW_COMMAND_MODULES = new Set(['command', 'shell', 'raw', 'script']);
+
+function isRawCommand(mod: AnyModule): boolean {
+  return RAW_COMMAND_MODULES.has(mod.name) || mod.freeForm === 'cmd';
 }
 
 function metaArgs(input: ArgsInput, text: string): VarsMap {

@@ -28,7 +28,9 @@ const validators = new WeakMap<AnyModule, ValidateFunction>();
 function validatorFor(mod: AnyModule): ValidateFunction {
   let v = validators.get(mod);
   if (!v) {
-    v = ajv.compile(mod.params);
+    // $id/$schema of a module's own schema would clash (ajv registers ids) or switch drafts
+    const { $id: _id, $schema: _schema, ...schema } = mod.params as Record<string, unknown>;
+    v = ajv.compile(schema);
     validators.set(mod, v);
   }
   return v;

@@ -55,6 +55,15 @@ export function registerTestModules(): void {
       ...noop,
     }),
   );
+  registerModule(
+    defineModule({
+      name: 'tvars',
+      freeForm: 'file',
+      doc: { short: 'test include_vars-like module' },
+      params: { type: 'object', additionalProperties: false, properties: { file: { type: 'string', description: 'file' }, name: { type: 'string', description: 'name' } } },
+      ...noop,
+    }),
+  );
   if (!getModule('template')) {
     registerModule(
       defineModule({

@@ -121,6 +121,11 @@ describe('tasks', () => {
     expect(list.find((t) => t.kind === 'task' && t.args.dest === '/tmp/d')).toMatchObject({ module: 'tcopy', args: { dest: '/tmp/d' }, delegateTo: 'localhost' });
   });
 
+  it('keeps key=value words in the text only for raw-command modules', () => {
+    const other = pb.plays[1]!.sections[2]!.tasks as Task[];
+    expect(other.map((t) => t.args)).toEqual([{ msg: 'other' }, { file: 'a.yml', name: 'x' }, { file: 'b.yml' }]);
+  });
+
   it('reads with_* loops and meta', () => {
     const list = tasks() as Task[];
     expect(list.find((t) => t.loopKind === 'with_items')).toMatchObject({ loop: [1, 2], args: { var: 'item' } });
