@@ -90,7 +90,7 @@ async function dispatch(sub: string, v: Values, positionals: string[]): Promise<
     }
     case 'down': {
       const r = await downLab(name);
-      console.log(r.found ? `lab ${name} is down: ${r.stopped} hosts stopped, ${r.unmounted} overlays unmounted, links removed: ${r.links.join(' ') || 'none'} (cache kept in ${CACHE_DIR})` : `no lab named ${name}: nothing to do`);
+      console.log(r.found ? `lab ${name} is down: ${plural(r.stopped, 'host')} stopped, ${plural(r.unmounted, 'overlay')} unmounted, links removed: ${r.links.join(' ') || 'none'} (cache kept in ${CACHE_DIR})` : `no lab named ${name}: nothing to do`);
       return ExitCode.ok;
     }
     case 'destroy': {
@@ -120,9 +120,32 @@ async function dispatch(sub: string, v: Values, positionals: string[]): Promise<
 async function upCommand(v: Values): Promise<number> {
   if (v.hosts !== undefined && v.topology !== undefined) throw badUsage('give --hosts or --topology, not both');
   const topology = v.topology ? await loadTopology(v.topology) : defaultTopology(v.hosts === undefined ? 3 : Number(v.hosts), v.name);
-  const r = await upLab({ name: v.name, topology, subnet: v.subnet, installDeps: v['install-deps'], progress: v.plain ? 'plain' : 'auto', copyInventory: true });
-  console.log(describeLab(r));
-  return ExitCode.ok;
+  // Ctrl-C while building or booting: let the current step stop (the terminal
+  // interrupts its commands too), then take down what was made; the cache is kept
+  let interrupted = false;
+  const onSignal = (): void => {
+    if (interrupted) process.exit(ExitCode.interrupted);
+    interrupted = true;
+    console.error(`\ninterrupted: lab ${v.name} will be taken down (Ctrl-C again to leave now, then: tsplay lab down)`);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const r = await upLab({ name: v.name, topology, subnet: v.subnet, installDeps: v['install-deps'], progress: v.plain ? 'plain' : 'auto', copyInventory: true }).catch((e: unknown) => {
+      if (!interrupted) throw e;
+      return undefined;
+    });
+    if (interrupted) {
+      await downLab(v.name);
+      console.error(`lab ${v.name} is down`);
+      return ExitCode.interrupted;
+    }
+    console.log(describeLab(r!));
+    return ExitCode.ok;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
 }
 
 export function describeLab(r: UpResult): string {
@@ -161,3 +184,5 @@ function sshCommand(args: string[]): number {
   const r = spawnSync(argv[0]!, [...argv.slice(1), ...(cmd.length > 0 ? [cmd.join(' ')] : [])], { stdio: 'inherit' });
   return r.status ?? ExitCode.error;
 }
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
