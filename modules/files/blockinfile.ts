@@ -36,7 +36,7 @@ export function planBlockinfile(raw: BlockinfileParams, facts: EditFacts, noLog:
 
 export const blockinfile = defineModule<BlockinfileParams, EditFacts, EditState>({
   name: 'blockinfile',
-  aliases: ['ansible.builtin.blockinfile', 'community.general.blockinfile'],
+  aliases: ['ansible.builtin.blockinfile'],
   doc: {
     short: 'Insert, update or remove a block of lines between marker lines',
     description:

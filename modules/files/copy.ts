@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import { defineModule, ModuleFailure, type ModuleContext, type Plan } from '../../engine/module-api.js';
 import { shellJoin } from '../../engine/connection/types.js';
+import { TsplayError } from '../../engine/errors.js';
 import { applyContentFile, planContentFile, type ContentState } from '../lib/content.js';
 import { defaultCreateMode, formatMode, targetMode, type ModeParam } from '../lib/mode.js';
 import { probePaths, type PathStat, type ProbeRequest } from '../lib/probe.js';
@@ -30,6 +31,7 @@ export interface CopyItem {
 
 export interface CopyFacts {
   umask: number;
+  runAs?: { user: string; group: string };
   items: CopyItem[];
   /** directories of a recursive copy, parents first */
   dirs: { path: string; current: PathStat }[];
@@ -59,13 +61,13 @@ export async function probeSingle(ctx: ModuleContext, p: CopyParams, desired: Bu
   const dest = p.dest;
   const inDir = srcName ? posix.join(dest, srcName) : dest;
   const reqs = [fileReq(dest, ctx.diff), fileReq(inDir, ctx.diff), { path: posix.dirname(dest), follow: true }];
-  const { stats, umask } = await probePaths(ctx, reqs);
+  const { stats, umask, user, group } = await probePaths(ctx, reqs);
   const [destStat, inDirStat, parent] = stats as [PathStat, PathStat, PathStat];
   const toDir = dest.endsWith('/') || destStat.type === 'directory';
   if (toDir && !srcName) throw new ModuleFailure(`can not use content with a dir as dest: ${dest}`);
   if (!toDir && !parent.exists) throw new ModuleFailure(`Destination directory ${posix.dirname(dest)} does not exist`);
   const current = toDir ? inDirStat : destStat;
-  const facts: CopyFacts = { umask, items: [{ dest: toDir ? inDir : dest, desired, current }], dirs: [] };
+  const facts: CopyFacts = { umask, runAs: { user, group }, items: [{ dest: toDir ? inDir : dest, desired, current }], dirs: [] };
   if (toDir && !destStat.exists) facts.makeParent = dest;
   return facts;
 }
@@ -75,9 +77,10 @@ async function probeTree(ctx: ModuleContext, p: CopyParams, tree: SourceTree): P
   const dirPaths = tree.dirs.map((d) => (d ? posix.join(root, d) : root));
   const filePaths = tree.files.map((f) => posix.join(root, f.rel));
   const reqs = [...dirPaths.map((path) => ({ path, follow: true })), ...filePaths.map((fp) => fileReq(fp, ctx.diff))];
-  const { stats, umask } = await probePaths(ctx, reqs);
+  const { stats, umask, user, group } = await probePaths(ctx, reqs);
   return {
     umask,
+    runAs: { user, group },
     dirs: dirPaths.map((path, i) => ({ path, current: stats[i]! })),
     items: tree.files.map((f, i) => ({ dest: filePaths[i]!, desired: f.content, current: stats[dirPaths.length + i]!, srcMode: f.mode })),
   };
@@ -93,6 +96,15 @@ async function probeRemoteSrc(ctx: ModuleContext, p: CopyParams): Promise<CopyFa
   const facts = await probeSingle(ctx, p, st.content, posix.basename(src));
   for (const it of facts.items) it.srcMode = st.mode;
   return facts;
+}
+
+function readControllerSource(ctx: ModuleContext, src: string): SourceTree {
+  const path = ctx.findFile('files', src);
+  try {
+    return readSource(path);
+  } catch (e) {
+    throw new TsplayError('TSPLAY_FILE_NOT_FOUND', `could not find or read src: ${src}`, { source: ctx.source, hint: `looked for ${path}`, cause: e });
+  }
 }
 
 function itemMode(p: CopyParams, item: CopyItem): ModeParam | undefined {
@@ -125,6 +137,7 @@ export function planCopy(p: CopyParams, facts: CopyFacts, noLog: boolean): Plan<
       noLog,
       force: bool(p.force, true),
       before: item.current.content,
+      runAs: facts.runAs,
     });
     changes.push(...plan.changes);
     if (plan.changes.length) files.push(plan.state!);
@@ -133,8 +146,6 @@ export function planCopy(p: CopyParams, facts: CopyFacts, noLog: boolean): Plan<
   }
   data.dest = facts.items.length === 1 ? facts.items[0]!.dest : p.dest;
   if (p.src !== undefined) data.src = p.src;
-  if (p.owner) data.owner = p.owner;
-  if (p.group) data.group = p.group;
   return { changes, diff: diff.length ? diff : undefined, data, state: { mkdirs, files }, reason: changes.length ? undefined : `${p.dest} is up to date` };
 }
 
@@ -183,7 +194,7 @@ export const copy = defineModule<CopyParams, CopyFacts, CopyState>({
   async probe(ctx, p) {
     if (p.remote_src) return probeRemoteSrc(ctx, p);
     if (p.content !== undefined) return probeSingle(ctx, p, desiredContent(p.content), undefined);
-    const tree = readSource(ctx.findFile('files', p.src!));
+    const tree = readControllerSource(ctx, p.src!);
     if (tree.isDir) return probeTree(ctx, p, tree);
     return probeSingle(ctx, p, tree.files[0]!.content, posix.basename(p.src!)).then((f) => {
       f.items[0]!.srcMode = tree.files[0]!.mode;

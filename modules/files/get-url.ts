@@ -155,7 +155,10 @@ export const getUrl = defineModule<GetUrlParams, GetUrlFacts, GetUrlState>({
       return { changed: hasAttrChange(attrs), data: { ...data, msg: 'file already up to date' } };
     }
     if (p.backup && st.current.exists) (data as Record<string, unknown>).backup_file = await makeBackup(ctx, st.target);
-    const who = p.owner || p.group ? `${p.owner ?? ''}${p.group ? `:${p.group}` : ''}` : '';
+    // a replaced file keeps its owner unless told otherwise, as copy does
+    const owner = p.owner || (st.current.exists ? st.current.owner : '');
+    const group = p.group || (st.current.exists ? st.current.group : '');
+    const who = owner || group ? `${owner}${group ? `:${group}` : ''}` : '';
     const finish = [shellJoin(['chmod', st.mode, '--', tmp]), who ? shellJoin(['chown', who, '--', tmp]) : '', shellJoin(['mv', '-f', '--', tmp, st.target])];
     await ctx.runOk(finish.filter(Boolean).join(' && '));
     return { changed: true, data: { ...data, msg: 'OK' } };

@@ -86,6 +86,6 @@ export const lineinfile = defineModule<LineinfileParams, EditFacts, EditState>({
   plan: (p, facts, pc) => planLineinfile(p, facts, pc.noLog),
   async apply(ctx, _p, plan) {
     const { backupFile } = await applyEdit(ctx, plan);
-    return { changed: true, data: { ...plan.data, backup: backupFile ?? '' }, diff: plan.diff };
+    return { changed: true, data: { ...plan.data, backup: backupFile ?? '', ...(backupFile ? { backup_file: backupFile } : {}) }, diff: plan.diff };
   },
 });

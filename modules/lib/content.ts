@@ -30,6 +30,8 @@ export interface ContentPlanInput {
   force?: boolean;
   /** the current content, for the diff */
   before?: Buffer;
+  /** who the module runs as: owner of a new file without owner/group */
+  runAs?: { user: string; group: string };
 }
 
 export interface ContentWrite {
@@ -63,8 +65,8 @@ function newFileWrite(input: ContentPlanInput): ContentWrite {
   return {
     content: input.desired,
     mode: formatMode(mode ?? defaultCreateMode(input.umask, false)),
-    owner: params.owner || undefined,
-    group: params.group || undefined,
+    owner: params.owner ? String(params.owner) : undefined,
+    group: params.group ? String(params.group) : undefined,
   };
 }
 
@@ -72,7 +74,7 @@ function newFileWrite(input: ContentPlanInput): ContentWrite {
 function replaceWrite(input: ContentPlanInput): ContentWrite {
   const { params, current } = input;
   const mode = targetMode(params.mode, { current: current.mode, isDir: false }) ?? current.mode;
-  return { content: input.desired, mode: formatMode(mode), owner: params.owner || current.owner, group: params.group || current.group };
+  return { content: input.desired, mode: formatMode(mode), owner: String(params.owner || current.owner), group: String(params.group || current.group) };
 }
 
 /** Plans the content and attributes of a regular file. */
@@ -107,6 +109,10 @@ export function planContentFile(input: ContentPlanInput): Plan<ContentState> {
     size: state.write ? input.desired.length : current.size,
     mode: formatMode(finalMode),
   };
+  const owner = params.owner || (current.exists ? current.owner : input.runAs?.user);
+  const group = params.group || (current.exists ? current.group : input.runAs?.group);
+  if (owner) data.owner = String(owner);
+  if (group) data.group = String(group);
   return { changes, diff, data, state, reason: changes.length ? undefined : `${path} is up to date` };
 }
 

@@ -14,6 +14,7 @@ export interface EditFacts {
   stat: PathStat;
   parent: PathStat;
   umask: number;
+  runAs?: { user: string; group: string };
 }
 
 export interface EditState {
@@ -24,13 +25,13 @@ export interface EditState {
 const EDIT_MAX = 64 * 1024 * 1024;
 
 export async function probeEdit(ctx: ModuleContext, path: string): Promise<EditFacts> {
-  const { stats, umask } = await probePaths(ctx, [
+  const { stats, umask, user, group } = await probePaths(ctx, [
     { path, follow: true, checksum: 'sha1', contentMax: EDIT_MAX },
     { path: posix.dirname(path), follow: true },
   ]);
   const stat = stats[0]!;
   if (stat.exists && stat.type === 'file' && !stat.content) throw new ModuleFailure(`${path} is not readable or larger than ${EDIT_MAX} bytes`);
-  return { stat, parent: stats[1]!, umask };
+  return { stat, parent: stats[1]!, umask, runAs: { user, group } };
 }
 
 /** Fails like Ansible for directories and (unless create) missing files. */
@@ -59,6 +60,7 @@ export function planEdit(input: EditPlanInput): Plan<EditState> {
     params: input.params,
     noLog: input.noLog,
     before: facts.stat.content ?? Buffer.alloc(0),
+    runAs: facts.runAs,
   });
   const state: EditState = { file: plan.state! };
   const changes = [...plan.changes];

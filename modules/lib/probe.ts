@@ -56,6 +56,9 @@ export interface PathStat {
 export interface ProbeOutput {
   stats: PathStat[];
   umask: number;
+  /** the user and group the probe ran as (after become): owner of new files */
+  user: string;
+  group: string;
   /** 'X key value' lines printed by an extra script */
   extra: Record<string, string>;
 }
@@ -85,7 +88,7 @@ function entryScript(req: ProbeRequest, i: number): string {
 
 /** The probe script for these paths (POSIX sh + GNU coreutils). */
 export function probeScript(reqs: ProbeRequest[], extra = ''): string {
-  return [`printf 'U %s\\n' "$(umask)"`, ...reqs.map(entryScript), extra, 'true'].filter(Boolean).join('\n');
+  return [`printf 'U %s\\n' "$(umask)"`, `printf 'I %s %s\\n' "$(id -un)" "$(id -gn)"`, ...reqs.map(entryScript), extra, 'true'].filter(Boolean).join('\n');
 }
 
 const TYPE_BITS: Record<number, FileType> = {
@@ -126,12 +129,15 @@ function decodeLine(b64: string): string {
 export function parseProbeOutput(out: string, paths: string[]): ProbeOutput {
   const stats = paths.map(missingStat);
   let umask = 0o022;
+  let user = '';
+  let group = '';
   const extra: Record<string, string> = {};
   let cur: PathStat | undefined;
   for (const line of out.split('\n')) {
     const tag = line.slice(0, 2);
     const rest = line.slice(2);
     if (tag === 'U ') umask = parseInt(rest.trim(), 8);
+    else if (tag === 'I ') [user = '', group = ''] = rest.trim().split(' ');
     else if (tag === 'X ') {
       const sp = rest.indexOf(' ');
       extra[sp < 0 ? rest : rest.slice(0, sp)] = sp < 0 ? '' : rest.slice(sp + 1);
@@ -150,7 +156,7 @@ export function parseProbeOutput(out: string, paths: string[]): ProbeOutput {
     else if (tag === 'C ') cur.checksum = rest.trim();
     else if (tag === 'B ') cur.content = Buffer.from(rest.trim(), 'base64');
   }
-  return { stats, umask, extra };
+  return { stats, umask, user, group, extra };
 }
 
 /** Runs the probe for these paths in one command. */

@@ -6,8 +6,8 @@ export const modeProp: SchemaObject = {
   description: "Permissions: octal string '0644', a number (YAML 1.1 reads unquoted 0644 as 420, taken as 0644), symbolic 'u=rw,g=r,o=r', or 'preserve' (copy/template).",
   type: ['string', 'integer'],
 };
-export const ownerProp: SchemaObject = { description: 'Name (or uid) of the user that should own the file.', type: 'string' };
-export const groupProp: SchemaObject = { description: 'Name (or gid) of the group that should own the file.', type: 'string' };
+export const ownerProp: SchemaObject = { description: 'Name (or uid) of the user that should own the file.', type: ['string', 'integer'] };
+export const groupProp: SchemaObject = { description: 'Name (or gid) of the group that should own the file.', type: ['string', 'integer'] };
 export const backupProp: SchemaObject = {
   description: 'Keep a copy of the previous file as PATH.PID.YYYY-MM-DD@HH:MM:SS~ before changing it; returned as backup_file.',
   type: 'boolean',
