@@ -21,7 +21,7 @@ export interface TransportTarget {
   privateKeyFile?: string;
   password?: string;
   hostKeyChecking: boolean;
-  /** default ~/.ssh/known_hosts */
+  /** default ~/.ssh/known_hosts and /etc/ssh/ssh_known_hosts */
   knownHostsFiles?: string[];
   connectTimeoutMs: number;
   /** default 2 */
@@ -103,7 +103,7 @@ interface AttemptState {
 }
 
 function sshOptions(t: TransportTarget, sock: Socket, auth: AuthPlan, state: AttemptState, deadline: number): Config {
-  const files = t.knownHostsFiles ?? [join(homedir(), '.ssh', 'known_hosts')];
+  const files = t.knownHostsFiles ?? [join(homedir(), '.ssh', 'known_hosts'), '/etc/ssh/ssh_known_hosts'];
   const known = t.hostKeyChecking ? loadKnownKeys(files, t.address, t.port) : [];
   return {
     sock,
