@@ -48,9 +48,8 @@ function asList(value: unknown, kind: string): unknown[] {
   if (Array.isArray(value)) return value;
   if (value === null || value === undefined) return [];
   if (kind !== 'loop' && (typeof value === 'string' || typeof value === 'number')) return [value];
-  throw new TsplayError('TSPLAY_TEMPLATE_ERROR', `${kind} expects a list, got ${describe(value)}`, {
-    hint: kind === 'loop' ? 'use `loop: "{{ mydict | dict2items }}"` for a dict' : undefined,
-  });
+  const hint = kind === 'loop' && typeof value === 'object' ? ' (for a dict, use `loop: "{{ mydict | dict2items }}"`)' : '';
+  throw new TsplayError('TSPLAY_TEMPLATE_ERROR', `${kind} expects a list, got ${describe(value)}${hint}`);
 }
 
 function asDict(value: unknown, kind: string): Record<string, unknown> {
@@ -61,7 +60,8 @@ function asDict(value: unknown, kind: string): Record<string, unknown> {
 function describe(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
-  return typeof v === 'string' ? `the string "${v.slice(0, 60)}"` : `a ${typeof v}`;
+  if (typeof v === 'string') return `the string "${v.slice(0, 60)}"`;
+  return typeof v === 'object' ? 'a dict' : `a ${typeof v}`;
 }
 
 function together(lists: unknown[]): unknown[] {

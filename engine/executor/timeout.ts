@@ -8,8 +8,7 @@ export async function withTimeout(
 ): Promise<TaskResult> {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
-  const onAbort = (): void => controller.abort();
-  runSignal?.addEventListener('abort', onAbort, { once: true });
+  let onAbort: (() => void) | undefined;
   const cut = new Promise<TaskResult>((resolve) => {
     if (timeoutS && timeoutS > 0) {
       timer = setTimeout(() => {
@@ -17,14 +16,17 @@ export async function withTimeout(
         resolve({ status: 'failed', msg: `timed out after ${timeoutS}s`, data: { timed_out: true } });
       }, timeoutS * 1000);
     }
-    const interrupted = (): void => resolve({ status: 'failed', msg: 'interrupted', data: { interrupted: true } });
-    if (runSignal?.aborted) interrupted();
-    else runSignal?.addEventListener('abort', interrupted, { once: true });
+    onAbort = (): void => {
+      controller.abort();
+      resolve({ status: 'failed', msg: 'interrupted', data: { interrupted: true } });
+    };
+    if (runSignal?.aborted) onAbort();
+    else runSignal?.addEventListener('abort', onAbort, { once: true });
   });
   try {
     return await Promise.race([fn(controller.signal), cut]);
   } finally {
     if (timer) clearTimeout(timer);
-    runSignal?.removeEventListener('abort', onAbort);
+    if (onAbort) runSignal?.removeEventListener('abort', onAbort);
   }
 }

@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { defineModule, ModuleFailure } from '../../../engine/module-api.js';
-import type { Connection, CommandResult } from '../../../engine/connection/types.js';
+import type { Connection, CommandResult, RunOptions } from '../../../engine/connection/types.js';
 import { TsplayError } from '../../../engine/errors.js';
 import { getModule, registerModule } from '../../../modules/registry.js';
 import { utilityModules } from '../../../modules/utility/index.js';
@@ -61,7 +61,7 @@ export const fakeModule = defineModule<FakeParams, { count?: number }>({
   doc: { short: 'test module' },
   params: fakeSchema,
   async probe(ctx, p) {
-    await ctx.conn.run(['true']);
+    await ctx.run(['true']);
     calls.push({ host: ctx.host, name: p.name ?? '', phase: 'probe', at: Date.now() });
     active++;
     concurrency.max = Math.max(concurrency.max, active);
@@ -106,12 +106,16 @@ registerModule(fakeLocal);
 // until the registry lists the utility family itself
 for (const m of utilityModules) if (!getModule(m.name)) registerModule(m);
 
+/** the options of every command run, by host */
+export const runOptions: { host: string; opts: RunOptions }[] = [];
+
 class FakeConnection implements Connection {
   commands = 0;
   constructor(readonly host: string) {}
   async connect(): Promise<void> {}
-  async run(cmd: string | string[]): Promise<CommandResult> {
+  async run(cmd: string | string[], opts: RunOptions = {}): Promise<CommandResult> {
     this.commands++;
+    runOptions.push({ host: this.host, opts });
     return { rc: 0, stdout: '', stderr: '', durationMs: 0, shown: Array.isArray(cmd) ? cmd.join(' ') : cmd };
   }
   async put(): Promise<void> {}
@@ -166,6 +170,7 @@ export const DEFAULT_INVENTORY = '[web]\nh1\nh2\nh3\n';
 
 export function resetCalls(): void {
   calls.length = 0;
+  runOptions.length = 0;
   concurrency.max = 0;
   counters.clear();
 }
