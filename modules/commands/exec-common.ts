@@ -182,7 +182,8 @@ export function parsePathProbe(stdout: string): PathFacts {
 /** Probes creates/removes on the host, in one round trip; none when neither is set. */
 export async function probePaths(ctx: ModuleContext, c: PathConditions): Promise<PathFacts> {
   if (c.creates === undefined && c.removes === undefined) return {};
-  const res = await ctx.run(pathProbeScript(c));
+  // its own sh: IFS and the helper function must not leak into a persistent connection shell
+  const res = await ctx.run(['sh', '-c', pathProbeScript(c)]);
   return parsePathProbe(res.stdout);
 }
 
@@ -193,10 +194,10 @@ export function pathSkipReason(c: PathConditions, f: PathFacts): string | undefi
   return undefined;
 }
 
-/** Prefixes `cd DIR ||exit` so chdir does not depend on the transport. */
+/** Prefixes `cd DIR &&` so chdir does not depend on the transport (no `exit`: the shell may be persistent). */
 export function withChdir(script: string, chdir: string | undefined): string {
   if (!chdir) return script;
-  return `cd ${shellQuote(chdir)} || exit 1\n${script}`;
+  return `cd ${shellQuote(chdir)} && ${script}`;
 }
 
 /** The result data of a command that was not run because of creates/removes. */

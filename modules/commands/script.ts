@@ -63,13 +63,14 @@ export const script = defineModule<ScriptParams, PathFacts>({
     const [path, ...argv] = splitArgs(p.cmd ?? '');
     const body = await readFile(ctx.findFile('files', path!));
     const { data, res } = await runAndReport(ctx, {
-      script: scriptRunner({ argv, chdir: p.chdir, executable: p.executable }),
+      // its own sh: the runner's variables and exits stay out of the connection shell
+      script: ['sh', '-c', scriptRunner({ argv, chdir: p.chdir, executable: p.executable })],
       shownCmd: p.cmd ?? '',
       stdin: body,
       strip: false,
     });
     const out = { rc: data.rc, stdout: data.stdout, stderr: data.stderr, cmd: p.cmd };
-    if (res.rc !== 0) failFromCommand(res, ctx, out);
+    if (res.rc !== 0) failFromCommand({ ...res, shown: p.cmd ?? '' }, ctx, out);
     return { changed: true, data: out };
   },
 });

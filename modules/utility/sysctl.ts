@@ -53,7 +53,7 @@ fi
 
 export const sysctl = defineModule<SysctlParams, SysctlFacts, SysctlState>({
   name: 'sysctl',
-  aliases: ['ansible.posix.sysctl', 'ansible.builtin.sysctl'],
+  aliases: ['ansible.posix.sysctl'],
   doc: {
     short: 'Manage a kernel parameter in a sysctl file and live',
     description:
