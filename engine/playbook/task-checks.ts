@@ -12,12 +12,21 @@ import { reportAt, type FileScope, type LoadCtx } from './context.js';
 import type { ResolvedAction } from './action.js';
 import { checkModuleArgs, isTemplated, type ArgPath } from './module-args.js';
 import { bareExpression } from './values.js';
-import { deref, isMapNode, isSeqNode, mapEntries, nodePos, seqItems, type MapEntry } from './ynode.js';
+import { deref, isMapNode, isSeqNode, mapEntries, nodePos, positionInScalar, seqItems, type MapEntry } from './ynode.js';
 
 export function checkModuleArgsAt(ctx: LoadCtx, y: YamlDoc, action: ResolvedAction): void {
   if (!action.mod) return;
-  const locate = (path: ArgPath, key: boolean): SourcePos | undefined => locateIn(y, action.argsNode, path, key) ?? locateIn(y, action.extraArgsNode, path, key);
+  const locate = (path: ArgPath, key: boolean): SourcePos | undefined =>
+    locateIn(y, action.argsNode, path, key) ?? locateIn(y, action.extraArgsNode, path, key) ?? locateFreeForm(y, action.argsNode, path, key);
   ctx.errors.push(...checkModuleArgs(action.mod, action.args, { source: action.argsSource, lenient: true, locate }));
+}
+
+/** `key=value` inside free-form text: the key, or the value after `=`. */
+function locateFreeForm(y: YamlDoc, node: Node | null, path: ArgPath, key: boolean): SourcePos | undefined {
+  const name = path[0];
+  if (typeof name !== 'string' || path.length !== 1 || isMapNode(y, node)) return undefined;
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return positionInScalar(y, node, new RegExp(key ? `(?<=^|\\s)${escaped}=` : `(?<=(^|\\s)${escaped}=)`));
 }
 
 /** Position of the argument at path inside a mapping node (its key when asked). */

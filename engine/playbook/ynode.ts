@@ -80,7 +80,7 @@ export function lineExcerpt(y: YamlDoc, node: Node | null | undefined): string |
 const sourceCache = new WeakMap<YamlDoc, string>();
 
 /** Original text of the document, kept by the loader (see rememberSource). */
-function sourceText(y: YamlDoc): string {
+export function sourceText(y: YamlDoc): string {
   return sourceCache.get(y) ?? '';
 }
 
@@ -96,4 +96,15 @@ export function describeType(value: unknown): string {
   if (typeof value === 'number') return 'a number';
   if (typeof value === 'boolean') return 'a boolean';
   return typeof value;
+}
+
+/** Position of `needle` inside a scalar's source text (a free-form `key=value`), or undefined. */
+export function positionInScalar(y: YamlDoc, node: Node | null, needle: RegExp): SourcePos | undefined {
+  const n = deref(y, node);
+  if (!n?.range || !node?.range) return undefined;
+  const [start, end] = n.range;
+  const m = needle.exec(sourceText(y).slice(start, end));
+  if (!m) return undefined;
+  const p = y.lc.linePos(start + m.index);
+  return { file: y.file, line: p.line, col: p.col };
 }

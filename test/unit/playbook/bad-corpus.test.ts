@@ -35,6 +35,10 @@ const CASES: Record<string, Expected[]> = {
   'bad-enum.yml': [['TSPLAY_MODULE_ARGS', '5:16', 'must be one of "present", "absent", found "presnt"']],
   'nested-arg-type.yml': [['TSPLAY_MODULE_ARGS', '7:13', "argument 'lines[1]' must be string"]],
   'free-text-not-allowed.yml': [['TSPLAY_MODULE_ARGS', '3:14', 'not free text']],
+  'free-form-arg-positions.yml': [
+    ['TSPLAY_MODULE_ARGS', '3:26', "unknown argument 'dset'"],
+    ['TSPLAY_MODULE_ARGS', '3:40', "argument 'force' must be boolean"],
+  ],
   'bad-meta.yml': [['TSPLAY_MODULE_ARGS', '3:13', "did you mean 'flush_handlers'"]],
   'bad-template-string.yml': [['TSPLAY_TEMPLATE_SYNTAX', '4:14']],
   'bad-template-in-vars.yml': [['TSPLAY_TEMPLATE_SYNTAX', '3:15']],
