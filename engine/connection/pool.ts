@@ -99,6 +99,8 @@ export function becomeFromVars(vars: Record<string, unknown>, taskBecome?: boole
 export class ConnectionPool {
   private readonly conns = new Map<string, Connection>();
   private readonly pending = new Map<string, Promise<Connection>>();
+  /** stats of connections closed by reset() or closeAll(): totals() covers the whole run */
+  private readonly retired: ConnectionStats[] = [];
 
   constructor(
     private readonly cfg: ConnectionConfig,
@@ -124,16 +126,26 @@ export class ConnectionPool {
     return conn;
   }
 
+  /** meta: reset_connection: closes the host's connection; the next get() connects again */
+  async reset(host: string): Promise<void> {
+    const conn = this.conns.get(host);
+    this.conns.delete(host);
+    if (conn) {
+      this.retired.push(conn.stats());
+      await conn.close().catch(() => undefined);
+    }
+  }
+
   async closeAll(): Promise<void> {
     const all = [...this.conns.values()];
     this.conns.clear();
+    for (const c of all) this.retired.push(c.stats());
     await Promise.all(all.map((c) => c.close().catch(() => undefined)));
   }
 
   totals(): ConnectionStats {
     const t: ConnectionStats = { connections: 0, channels: 0, commands: 0, bytesSent: 0 };
-    for (const c of this.conns.values()) {
-      const s = c.stats();
+    for (const s of [...this.retired, ...[...this.conns.values()].map((c) => c.stats())]) {
       t.connections += s.connections;
       t.channels += s.channels;
       t.commands += s.commands;

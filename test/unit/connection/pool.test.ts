@@ -58,8 +58,25 @@ describe('ConnectionPool', () => {
     expect(FakeConnection.opened).toBe(2);
     expect(await pool.get('a', {})).toBe(got[0]);
     expect(pool.totals()).toEqual({ connections: 2, channels: 4, commands: 6, bytesSent: 8 });
+    await pool.reset('a');
+    const again = await pool.get('a', {});
+    expect(again).not.toBe(got[0]);
+    expect(FakeConnection.opened).toBe(3);
     await pool.closeAll();
-    expect(pool.totals().connections).toBe(0);
+    // totals cover the whole run, closed connections included
+    expect(pool.totals()).toEqual({ connections: 3, channels: 6, commands: 9, bytesSent: 12 });
+  });
+
+  it('retries a failed connect on the next get()', async () => {
+    let attempts = 0;
+    const pool = new ConnectionPool(cfg, (host) => {
+      attempts++;
+      const c = new FakeConnection(host);
+      if (attempts === 1) c.connect = async () => Promise.reject(new Error('down'));
+      return c;
+    });
+    await expect(pool.get('x', {})).rejects.toThrow('down');
+    await expect(pool.get('x', {})).resolves.toBeInstanceOf(FakeConnection);
   });
 });
 
