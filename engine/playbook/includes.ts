@@ -82,7 +82,12 @@ function taskFileOf(ctx: LoadCtx, scope: FileScope, include: MapEntry): { file?:
     delete kv._raw_params;
     return { file, params: kv };
   }
-  if (v && typeof v === 'object' && !Array.isArray(v) && typeof (v as VarsMap).file === 'string') return { file: (v as VarsMap).file as string, params: {} };
+  if (v && typeof v === 'object' && !Array.isArray(v) && typeof (v as VarsMap).file === 'string') {
+    for (const e of mapEntries(scope.y, include.value)) {
+      if (e.key !== 'file' && e.key !== 'apply') reportAt(ctx, scope.y, e.keyNode, 'TSPLAY_UNKNOWN_KEY', `unknown ${include.key} option '${e.key}'${didYouMean(e.key, ['file', 'apply'])}`, { hint: 'valid: file, apply', excerpt: e.key });
+    }
+    return { file: (v as VarsMap).file as string, params: {} };
+  }
   reportAt(ctx, scope.y, include.value ?? include.keyNode, 'TSPLAY_INCLUDE', `'${include.key}' needs a file name`, { hint: `${include.key}: other.yml` });
   return { params: {} };
 }
@@ -134,6 +139,8 @@ export async function loadTasksOf(ctx: LoadCtx, scope: Omit<FileScope, 'y'>, fil
 
 async function includeTasks(ctx: LoadCtx, scope: FileScope, input: IncludeInput, parts: IncludeParts): Promise<DynamicInclude> {
   const { file, params } = taskFileOf(ctx, scope, input.include);
+  const inlineApply = mapEntries(scope.y, input.include.value).find((e) => e.key === 'apply');
+  if (inlineApply && !parts.apply) parts.apply = readApply(ctx, scope, inlineApply.value);
   const node = dynamicNode(parts, { kind: 'include_tasks', target: file ?? '', params });
   if (ctx.checking && file !== undefined && !isTemplated(file)) {
     const found = findTaskFile(ctx, scope, { file, node: input.include.value ?? input.include.keyNode, what: 'include_tasks' });

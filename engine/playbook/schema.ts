@@ -37,7 +37,7 @@ function hasOnlyStringLikeArgs(params: Schema): boolean {
 
 const includeTarget = (what: string): Schema => ({
   description: `${what}: a file name, or {file: name}`,
-  anyOf: [{ type: 'string' }, { type: 'object', properties: { file: { type: 'string', description: 'the task file' } } }],
+  anyOf: [{ type: 'string' }, { type: 'object', properties: { file: { type: 'string', description: 'the task file' }, apply: { type: 'object', description: 'keywords applied to every included task (include_tasks)' } } }],
 });
 
 const roleTarget = (what: string): Schema => ({

@@ -123,7 +123,8 @@ describe('tasks', () => {
 
   it('keeps key=value words in the text only for raw-command modules', () => {
     const other = pb.plays[1]!.sections[2]!.tasks as Task[];
-    expect(other.map((t) => t.args)).toEqual([{ msg: 'other' }, { file: 'a.yml', name: 'x' }, { file: 'b.yml' }]);
+    expect(other.slice(0, 3).map((t) => t.args)).toEqual([{ msg: 'other' }, { file: 'a.yml', name: 'x' }, { file: 'b.yml' }]);
+    expect(other[3]).toMatchObject({ kind: 'include_tasks', target: 'tasks/extra.yml', apply: { tags: ['inline'] } });
   });
 
   it('reads with_* loops and meta', () => {
