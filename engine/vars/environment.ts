@@ -72,9 +72,12 @@ function addFilters(env: nunjucks.Environment): void {
   for (const [name, def] of Object.entries(FILTERS)) {
     const wrapped = function (this: ContextLike, input: unknown, ...rest: unknown[]): unknown {
       const { args, kw } = splitKwargs(rest);
-      if (!def.acceptsUndefined) defined(input);
-      args.forEach(defined);
-      Object.values(kw).forEach(defined);
+      // default/mandatory pass undefined along: `x | default(y) | default(3)`
+      if (!def.acceptsUndefined) {
+        defined(input);
+        args.forEach(defined);
+        Object.values(kw).forEach(defined);
+      }
       return guarded(() => def.fn(input, args, kw, callEnvOf(this)));
     };
     for (const p of ['', ...PREFIXES]) env.addFilter(p + name, wrapped);

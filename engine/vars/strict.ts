@@ -50,6 +50,8 @@ export interface RenderHooks {
   resolveVar(name: string): unknown;
   /** a value read from an object marked with VARS_SCOPE (hostvars[x]), templated in that scope */
   resolveScoped(scope: Record<string, unknown>, value: unknown): unknown;
+  /** a vault-encrypted value's plaintext; other values unchanged */
+  reveal(value: unknown): unknown;
 }
 export const NOT_FOUND = Symbol('tsplay.notFound');
 /** Marks a mapping as a host's variables: templated strings read from it are rendered against it. */
@@ -140,7 +142,7 @@ function tsMember(context: Context, obj: unknown, key: unknown, target: string):
     if (v === undefined) return new JinjaUndefined(memberName(target, key));
     const hooks = hooksOf(context);
     if (hooks && (obj as Record<symbol, unknown>)[VARS_SCOPE]) return hooks.resolveScoped(obj, v);
-    return v;
+    return hooks ? hooks.reveal(v) : v;
   }
   const method = pyMethod(obj, k);
   if (method) return method;

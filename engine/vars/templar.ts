@@ -73,19 +73,25 @@ export class Templar {
 
   /** Ansible's `when:` semantics; see lastWarnings() for what was tolerated. */
   evalCondition(cond: string | boolean, vars: VarsMap, ctx: TemplateContext = {}): boolean {
-    this.warnings = [];
+    const warnings: string[] = [];
+    const result = this.judgeCondition(cond, vars, ctx, warnings);
+    this.warnings = warnings;
+    return result;
+  }
+
+  private judgeCondition(cond: string | boolean, vars: VarsMap, ctx: TemplateContext, warnings: string[]): boolean {
     if (typeof cond === 'boolean') return cond;
     const text = String(cond ?? '').trim();
     if (text === '') return true;
     let value: unknown;
     if (MARKERS.test(text)) {
-      this.warnings.push(`conditional statements should not include jinja2 templating delimiters such as {{ }} or {% %}. Found: ${text}`);
+      warnings.push(`conditional statements should not include jinja2 templating delimiters such as {{ }} or {% %}. Found: ${text}`);
       value = this.render(text, vars, ctx);
     } else {
       value = this.evaluate(text, vars, ctx);
     }
     if (typeof value === 'string') {
-      this.warnings.push(`the conditional ${JSON.stringify(text)} gave the string ${JSON.stringify(value)}; judged as a boolean (use '| bool' to say so)`);
+      warnings.push(`the conditional ${JSON.stringify(text)} gave the string ${JSON.stringify(value)}; judged as a boolean (use '| bool' to say so)`);
       return !FALSE_WORDS.has(value.trim().toLowerCase());
     }
     return pyTruthy(value);
@@ -171,7 +177,7 @@ export class Templar {
       filter: (name) => FILTERS[stripPrefix(name)] ?? this.unknown('filter', name),
       test: (name) => TESTS[stripPrefix(name)] ?? this.unknown('test', name),
     };
-    return { resolveVar, resolveScoped, callEnv };
+    return { resolveVar, resolveScoped, callEnv, reveal: (v) => this.reveal(v) };
   }
 
   private unknown(kind: string, name: string): never {
