@@ -48,3 +48,15 @@ export function killSshdHard(h: SshdHarness, host: SshdHost): void {
     }
   }
 }
+
+/** every process below `pid` (children, grandchildren ...) */
+export function descendantPids(pid: number): number[] {
+  const out: number[] = [];
+  const queue = [pid];
+  while (queue.length) {
+    const kids = childPids(queue.shift()!);
+    out.push(...kids);
+    queue.push(...kids);
+  }
+  return out;
+}

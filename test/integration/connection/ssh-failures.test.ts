@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fingerprint } from '../../../engine/connection/known-hosts.js';
 import { freePort, sshdAvailable, startSshdHosts, type SshdHarness } from '../../helpers/sshd.js';
-import { connectionTo, killSshdHard, serverConnections } from './helpers.js';
+import { connectionTo, descendantPids, killSshdHard, serverConnections } from './helpers.js';
 
 async function failure(p: Promise<unknown>): Promise<{ code?: string; message: string; ms: number }> {
   const started = Date.now();
@@ -106,6 +106,31 @@ describe.skipIf(!sshdAvailable())('SshConnection failures on a real sshd', () =>
     await h.restart(host);
     expect((await conn.run('echo back')).stdout).toBe('back\n');
     expect(conn.stats().connections).toBe(2);
+    await conn.close();
+  });
+
+  it('notices a silent peer through keepalives and rejects the running command', async () => {
+    const host = h.hosts[0]!;
+    const conn = connectionTo(h, host, { keepaliveIntervalMs: 100, keepaliveCountMax: 2 });
+    expect((await conn.run('echo up')).stdout).toBe('up\n');
+    const running = failure(conn.run('sleep 20'));
+    await new Promise((r) => setTimeout(r, 100));
+    const frozen = descendantPids(host.pid);
+    for (const pid of frozen) process.kill(pid, 'SIGSTOP');
+    try {
+      const f = await running;
+      expect(f.code).toBe('TSPLAY_CONNECTION');
+      expect(f.message).toMatch(/^connection to h0 lost during a command: .*[Kk]eepalive/);
+      expect(f.ms).toBeLessThan(3000);
+    } finally {
+      for (const pid of frozen) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+      }
+    }
     await conn.close();
   });
 });
