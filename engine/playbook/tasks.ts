@@ -12,6 +12,7 @@ import { parseInclude } from './includes.js';
 import { checkModuleArgsAt, checkTaskTemplates, checkTemplateSource } from './task-checks.js';
 import { describeType, isMapNode, isSeqNode, mapEntries, seqItems, toValue, type MapEntry } from './ynode.js';
 import { didYouMean } from './suggest.js';
+import { getModule } from '../../modules/registry.js';
 
 export async function parseTaskList(ctx: LoadCtx, scope: FileScope, node: Node | null, what: string): Promise<TaskNode[]> {
   if (node === null || toValue(scope.y, node) === null) return [];
@@ -122,10 +123,12 @@ function pickAction(ctx: LoadCtx, scope: FileScope, input: PickInput): ResolvedA
   for (const e of extra) reportAt(ctx, scope.y, e.keyNode, 'TSPLAY_SCHEMA', `conflicting actions: '${action!.key}' and '${e.key}' (a task calls one module)`, { excerpt: e.key });
   let candidate = action;
   if (!candidate) candidate = unknown.find((e) => looksLikeModule(e.key, keywords)) ?? (unknown.length === 1 ? unknown[0] : undefined);
+  const moduleArgs = Object.keys(((candidate && getModule(candidate.key)?.params.properties) ?? {}) as Record<string, unknown>);
   for (const e of unknown) {
     if (e === candidate) continue;
     const listenHint = e.key === 'listen' ? " ('listen' is only valid on handlers)" : didYouMean(e.key, keywords);
-    reportAt(ctx, scope.y, e.keyNode, 'TSPLAY_UNKNOWN_KEY', `unknown keyword '${e.key}'${listenHint}`, { excerpt: e.key });
+    const hint = moduleArgs.includes(e.key) ? `'${e.key}' is an argument of module '${candidate!.key}': indent it under the module` : undefined;
+    reportAt(ctx, scope.y, e.keyNode, 'TSPLAY_UNKNOWN_KEY', `unknown keyword '${e.key}'${listenHint}`, { excerpt: e.key, hint });
   }
   if (!candidate) {
     reportAt(ctx, scope.y, null, 'TSPLAY_SCHEMA', 'task has no module to run', { fallback: input.source, hint: "add a module, e.g. 'debug: msg=hello'" });

@@ -39,6 +39,10 @@ const CASES: Record<string, Expected[]> = {
     ['TSPLAY_MODULE_ARGS', '3:26', "unknown argument 'dset'"],
     ['TSPLAY_MODULE_ARGS', '3:40', "argument 'force' must be boolean"],
   ],
+  'arg-at-task-level.yml': [
+    ['TSPLAY_UNKNOWN_KEY', '5:7', "unknown keyword 'dest'"],
+    ['TSPLAY_MODULE_ARGS', '4:9', "missing required argument 'dest'"],
+  ],
   'bad-meta.yml': [['TSPLAY_MODULE_ARGS', '3:13', "did you mean 'flush_handlers'"]],
   'bad-template-string.yml': [['TSPLAY_TEMPLATE_SYNTAX', '4:14']],
   'bad-template-in-vars.yml': [['TSPLAY_TEMPLATE_SYNTAX', '3:15']],
@@ -145,6 +149,11 @@ describe('malformed corpus', () => {
     const codes = (err as TsplayErrors).errors.map((e) => `${e.code}@${e.source?.line}:${e.source?.col}`);
     // the template syntax problem needs the templar: only the static check reports it
     expect(codes).toEqual(['TSPLAY_UNKNOWN_KEY@5:7', 'TSPLAY_UNKNOWN_MODULE@7:7', 'TSPLAY_MODULE_ARGS@10:9', 'TSPLAY_UNKNOWN_KEY@15:3']);
+  });
+
+  it('tells when a module argument is written at task level', async () => {
+    const [err] = await checkPlaybook(playbookOf('arg-at-task-level.yml'), {});
+    expect(err!.hint).toBe("'dest' is an argument of module 'tcopy': indent it under the module");
   });
 
   it('errors carry the offending text and what was expected', async () => {
