@@ -107,7 +107,7 @@ export class SshConnection implements Connection {
     });
     this.lostSignal.catch(() => undefined);
     client.on('error', (e: Error) => {
-      this.lost ??= e.message;
+      if (this.client === client) this.lost ??= e.message;
     });
     client.on('close', () => this.onTransportClosed(client));
     return client;
