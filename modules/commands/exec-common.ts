@@ -131,7 +131,7 @@ export async function runAndReport(ctx: ModuleContext, opts: {
     rc: res.rc,
     stdout: strip(res.stdout),
     stderr: strip(res.stderr),
-    cmd: opts.shownCmd,
+    cmd: typeof opts.shownCmd === 'string' ? maskSecrets(opts.shownCmd, ctx.secrets) : opts.shownCmd.map((w) => maskSecrets(w, ctx.secrets)),
     start: ansibleTime(started),
     end: ansibleTime(ended),
     delta: ansibleDelta(ended.getTime() - started.getTime()),
@@ -140,9 +140,19 @@ export async function runAndReport(ctx: ModuleContext, opts: {
   return { data, res };
 }
 
-/** Throws a ModuleFailure describing a failed command. */
-export function failFromCommand(res: CommandResult, ctx: ModuleContext, data: Record<string, unknown>): never {
-  throw new ModuleFailure(failureMessage(res, ctx.secrets), { command: res, data });
+/**
+ * Throws a ModuleFailure for a non-zero exit. The message is Ansible's
+ * "non-zero return code"; the attached command (secrets masked, shown as the
+ * user wrote it) carries rc, its meaning and the stderr tail to the output.
+ */
+export function failFromCommand(res: CommandResult, ctx: ModuleContext, data: Record<string, unknown>, shown?: string): never {
+  const command: CommandResult = {
+    ...res,
+    shown: maskSecrets(shown ?? res.shown, ctx.secrets),
+    stdout: maskSecrets(res.stdout, ctx.secrets),
+    stderr: maskSecrets(res.stderr, ctx.secrets),
+  };
+  throw new ModuleFailure('non-zero return code', { command, data });
 }
 
 export interface PathConditions {

@@ -37,7 +37,7 @@ export const raw = defineModule<RawParams, undefined>({
       strip: false,
     });
     const out = { rc: data.rc, stdout: data.stdout, stderr: data.stderr, cmd };
-    if (res.rc !== 0) failFromCommand(res, ctx, out);
+    if (res.rc !== 0) failFromCommand(res, ctx, out, cmd);
     return { changed: true, data: out };
   },
 });

@@ -70,7 +70,7 @@ export const script = defineModule<ScriptParams, PathFacts>({
       strip: false,
     });
     const out = { rc: data.rc, stdout: data.stdout, stderr: data.stderr, cmd: p.cmd };
-    if (res.rc !== 0) failFromCommand({ ...res, shown: p.cmd ?? '' }, ctx, out);
+    if (res.rc !== 0) failFromCommand(res, ctx, out, p.cmd ?? '');
     return { changed: true, data: out };
   },
 });

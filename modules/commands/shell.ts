@@ -59,7 +59,7 @@ export const shell = defineModule<ShellParams, PathFacts>({
       stdin,
       strip: p.strip_empty_ends !== false,
     });
-    if (res.rc !== 0) failFromCommand({ ...res, shown: cmd }, ctx, data);
+    if (res.rc !== 0) failFromCommand(res, ctx, data, cmd);
     return { changed: true, data };
   },
 });

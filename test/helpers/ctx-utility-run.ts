@@ -5,6 +5,7 @@
 import { Ajv } from 'ajv';
 import { ModuleFailure, type AnyModule, type Plan } from '../../engine/module-api.js';
 import type { TaskResult } from '../../engine/results.js';
+import { failureMessage } from '../../modules/commands/exec-common.js';
 import type { TestContext } from './ctx-utility-context.js';
 
 const ajv = new Ajv({ allErrors: true, strict: true });
@@ -15,7 +16,7 @@ export function validateParams(mod: AnyModule, params: Record<string, unknown>):
 }
 
 export interface ModuleRun {
-  result: TaskResult;
+  result: TaskResult & { detail?: string };
   plan?: Plan;
   facts?: unknown;
 }
@@ -39,7 +40,11 @@ export async function runModule(mod: AnyModule, params: Record<string, unknown>,
     if (applied.failed) return { result: { status: 'failed', msg: applied.failed.msg, data }, plan, facts };
     return { result: { status: applied.changed ? 'changed' : 'ok', msg: applied.msg, data, diff: applied.diff, warnings: ctx.warnings }, plan, facts };
   } catch (e) {
-    if (e instanceof ModuleFailure) return { result: { status: 'failed', msg: e.message, data: e.data ?? {} }, plan, facts };
+    if (e instanceof ModuleFailure) {
+      // `detail` stands for what the output shows besides msg: command, exit code and meaning, stderr tail
+      const detail = e.command ? failureMessage(e.command, ctx.secrets) : undefined;
+      return { result: { status: 'failed', msg: e.message, data: e.data ?? {}, detail }, plan, facts };
+    }
     throw e;
   }
 }

@@ -76,9 +76,10 @@ describe('command on a real host (LocalConnection)', () => {
     const { result } = await runModule(command, { argv: ['no-such-cmd-tsplay', 'hunter2'] }, makeTestContext({ secrets: ['hunter2'] }));
     expect(result.status).toBe('failed');
     expect(result.data.rc).toBe(127);
-    expect(result.msg).toContain('exited 127 (command not found)');
-    expect(result.msg).toContain('no-such-cmd-tsplay');
-    expect(result.msg).not.toContain('hunter2');
+    expect(result.msg).toBe('non-zero return code');
+    expect(result.detail).toContain('exited 127 (command not found)');
+    expect(result.detail).toContain('no-such-cmd-tsplay ********');
+    expect(JSON.stringify(result)).not.toContain('hunter2');
   });
 });
 
@@ -99,7 +100,7 @@ describe('shell', () => {
     expect((await runModule(shell, { cmd: 'exit 3', creates: dir }, makeTestContext())).result.status).toBe('ok');
     const failed = await runModule(shell, { cmd: 'echo boom >&2; exit 3' }, makeTestContext());
     expect(failed.result).toMatchObject({ status: 'failed', data: { rc: 3, stderr: 'boom' } });
-    expect(failed.result.msg).toContain('exited 3: boom');
+    expect(failed.result.detail).toBe(`command echo boom >&2; exit 3 exited 3: boom`);
   });
   it('planner: unpredictable, or nothing to do when removes is missing', () => {
     expect(shell.plan({ cmd: 'x' }, {}, planCtx).unpredictable).toBeDefined();
@@ -116,6 +117,6 @@ describe('raw', () => {
   });
   it('fails on non-zero', async () => {
     const { result } = await runModule(raw, { cmd: 'exit 126' }, makeTestContext());
-    expect(result.msg).toContain('not executable');
+    expect(result.detail).toContain('not executable');
   });
 });

@@ -40,7 +40,7 @@ describe('script on a real host', () => {
   it('fails with the exit status and stderr', async () => {
     const { result } = await runModule(script, { cmd: 'fail.sh' }, makeTestContext({ baseDir: base }));
     expect(result.status).toBe('failed');
-    expect(result.msg).toBe('command fail.sh exited 5: it broke');
+    expect(result.detail).toBe('command fail.sh exited 5: it broke');
   });
   it('check mode: skipped, nothing runs; creates decides', async () => {
     const marker = join(base, 'made');

@@ -21,7 +21,10 @@ function listen(s: Server): Promise<number> {
 }
 
 beforeAll(async () => {
-  server = createServer((sock) => sock.end('SSH-2.0-tsplay-banner\r\n'));
+  server = createServer((sock) => {
+    sock.on('error', () => undefined); // probes hang up abruptly
+    sock.end('SSH-2.0-tsplay-banner\r\n');
+  });
   openPort = await listen(server);
   const tmp = createServer();
   closedPort = await listen(tmp);
