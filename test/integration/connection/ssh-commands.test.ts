@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SshConnection } from '../../../engine/connection/index.js';
 import { sshdAvailable, startSshdHosts, type SshdHarness } from '../../helpers/sshd.js';
 import { connectionTo, serverConnections } from './helpers.js';
+import { buildCommandText } from '../../../engine/connection/command-script.js';
 
 describe.skipIf(!sshdAvailable())('SshConnection commands on a real sshd', () => {
   let h: SshdHarness;
@@ -96,7 +97,11 @@ describe.skipIf(!sshdAvailable())('SshConnection commands on a real sshd', () =>
     expect(serverConnections(h.hosts[0]!)).toBe(conns);
     const s = fresh.stats();
     expect(s).toMatchObject({ connections: 1, channels: 1, commands: 200 });
-    expect(s.bytesSent).toBeGreaterThan(200 * 50);
+    // exact: the command texts written (markers have a fixed length)
+    const marker = `__tsplay_${'0'.repeat(24)}`;
+    let expected = 0;
+    for (let i = 0; i < 200; i++) expected += Buffer.byteLength(buildCommandText({ script: '', argv: ['echo', String(i)] }, marker, i + 1));
+    expect(s.bytesSent).toBe(expected);
     await fresh.close();
   });
 });
