@@ -3,7 +3,7 @@ import { posix } from 'node:path';
 import { ModuleFailure, type Plan } from '../../engine/module-api.js';
 import { shellJoin, shellQuote } from '../../engine/connection/types.js';
 import type { FileDiff } from '../../engine/results.js';
-import { attrCommand, hasAttrChange, planAttrs } from '../lib/attrs.js';
+import { attrCommand, hasAttrChange, idMatches, planAttrs } from '../lib/attrs.js';
 import { stateDiff } from '../lib/diff.js';
 import { defaultCreateMode, formatMode, targetMode, type ModeParam } from '../lib/mode.js';
 import type { PathStat } from '../lib/probe.js';
@@ -35,11 +35,40 @@ export interface FileFacts {
   ancestors: PathStat[];
   src?: PathStat;
   umask: number;
-  /** recurse: some entry below path differs in owner/group/mode */
-  recurseMismatch?: boolean;
+  /** recurse: the distinct owner/group/mode/type combinations below path */
+  recurseEntries?: RecurseEntry[];
   /** host epoch seconds of modification_time / access_time stamps */
   mtimeEpoch?: number;
   atimeEpoch?: number;
+}
+
+export interface RecurseEntry {
+  owner: string;
+  group: string;
+  uid: number;
+  gid: number;
+  mode: number;
+  /** find's %y: f, d, l, ... */
+  type: string;
+}
+
+/** Parses `find -printf '%u %g %U %G %m %y\n' | sort -u` output. */
+export function parseRecurseEntries(out: string): RecurseEntry[] {
+  return out
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => {
+      const [owner = '', group = '', uid = '0', gid = '0', mode = '0', type = 'f'] = l.trim().split(' ');
+      return { owner, group, uid: Number(uid), gid: Number(gid), mode: parseInt(mode, 8), type };
+    });
+}
+
+function entryDiffers(p: FileParams, e: RecurseEntry): boolean {
+  if (e.type === 'l') return false;
+  if (p.owner && !idMatches(String(p.owner), e.owner, e.uid)) return true;
+  if (p.group && !idMatches(String(p.group), e.group, e.gid)) return true;
+  const want = targetMode(p.mode, { current: e.mode, isDir: e.type === 'd' });
+  return want !== undefined && want !== e.mode;
 }
 
 export interface FileApplyState {
@@ -79,7 +108,7 @@ function planAttrSteps(steps: Steps, p: FileParams, st: PathStat, path: string):
 }
 
 function planRecurse(steps: Steps, p: FileParams, facts: FileFacts, path: string): void {
-  if (!p.recurse || !facts.recurseMismatch) return;
+  if (!p.recurse || !(facts.recurseEntries ?? []).some((e) => entryDiffers(p, e))) return;
   const c = { owner: p.owner || undefined, group: p.group || undefined, mode: p.mode !== undefined ? String(typeof p.mode === 'number' ? formatMode(p.mode) : p.mode) : undefined, descriptions: [] };
   steps.add(`set owner/group/mode recursively under ${path}`, attrCommand(path, c, { recurse: true }));
 }

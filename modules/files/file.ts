@@ -4,7 +4,7 @@ import { shellQuote } from '../../engine/connection/types.js';
 import { formatMode, isOctalMode, octalModeValue } from '../lib/mode.js';
 import { probePaths, type ProbeRequest } from '../lib/probe.js';
 import { aliased, attrProps, pathProps, requireOneOf } from '../lib/schema.js';
-import { ancestorsOf, planFile, type FileApplyState, type FileFacts, type FileParams } from './file-plan.js';
+import { ancestorsOf, parseRecurseEntries, planFile, type FileApplyState, type FileFacts, type FileParams } from './file-plan.js';
 
 const PATH_NAMES = ['path', 'dest', 'name'];
 
@@ -36,10 +36,8 @@ export function recurseMismatchTest(p: FileParams): string | undefined {
 
 function extraScript(p: FileParams): string {
   const lines: string[] = [];
-  if (p.recurse) {
-    const test = recurseMismatchTest(p);
-    if (test === undefined) lines.push(`echo 'X recurse 1'`);
-    else if (test) lines.push(`printf 'X recurse %s\\n' "$(find ${shellQuote(p.path)} -mindepth 1 \\( ${test} \\) -print -quit 2>/dev/null | wc -c)"`);
+  if (p.recurse && (p.owner || p.group || p.mode !== undefined)) {
+    lines.push(`find ${shellQuote(p.path)} -mindepth 1 -printf 'X r %u %g %U %G %m %y\\n' 2>/dev/null | sort -u`);
   }
   for (const [key, v] of [['mtime', p.modification_time], ['atime', p.access_time]] as const) {
     if (v && v !== 'now' && v !== 'preserve') {
@@ -48,6 +46,15 @@ function extraScript(p: FileParams): string {
     }
   }
   return lines.join('\n');
+}
+
+/** The 'X r ...' lines of the probe output, without their tag. */
+function recurseLines(raw: string): string {
+  return raw
+    .split('\n')
+    .filter((l) => l.startsWith('X r '))
+    .map((l) => l.slice(4))
+    .join('\n');
 }
 
 async function probeFile(ctx: ModuleContext, raw: RawFileParams): Promise<FileFacts> {
@@ -60,7 +67,7 @@ async function probeFile(ctx: ModuleContext, raw: RawFileParams): Promise<FileFa
   const out = await probePaths(ctx, reqs, extraScript(p));
   const facts: FileFacts = { stat: out.stats[0]!, target: out.stats[1]!, ancestors: out.stats.slice(2, 2 + ancestors.length), umask: out.umask };
   if (src) facts.src = out.stats[2 + ancestors.length];
-  if (out.extra.recurse !== undefined) facts.recurseMismatch = Number(out.extra.recurse) > 0;
+  if (p.recurse) facts.recurseEntries = parseRecurseEntries(recurseLines(out.raw));
   if (out.extra.mtime) facts.mtimeEpoch = Number(out.extra.mtime);
   if (out.extra.atime) facts.atimeEpoch = Number(out.extra.atime);
   return facts;

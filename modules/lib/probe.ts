@@ -59,8 +59,10 @@ export interface ProbeOutput {
   /** the user and group the probe ran as (after become): owner of new files */
   user: string;
   group: string;
-  /** 'X key value' lines printed by an extra script */
+  /** 'X key value' lines printed by an extra script (the last value per key) */
   extra: Record<string, string>;
+  /** the whole output, for extra scripts printing many lines */
+  raw: string;
 }
 
 const STAT_FORMAT = 'S %f|%u|%g|%s|%X|%Y|%Z|%i|%d|%h|%b|%B|%t|%T|%U|%G';
@@ -156,7 +158,7 @@ export function parseProbeOutput(out: string, paths: string[]): ProbeOutput {
     else if (tag === 'C ') cur.checksum = rest.trim();
     else if (tag === 'B ') cur.content = Buffer.from(rest.trim(), 'base64');
   }
-  return { stats, umask, user, group, extra };
+  return { stats, umask, user, group, extra, raw: out };
 }
 
 /** Runs the probe for these paths in one command. */

@@ -23,6 +23,8 @@ export interface TestCtxOptions {
   baseDir?: string;
 }
 
+const jinja = new nunjucks.Environment(null, { autoescape: false, trimBlocks: true });
+
 export function makeContext(opts: TestCtxOptions = {}): ModuleContext {
   const conn = opts.conn ?? new LocalConnection(opts.host ?? 'localhost');
   const warnings: string[] = [];
@@ -43,7 +45,8 @@ export function makeContext(opts: TestCtxOptions = {}): ModuleContext {
     },
     put: (content, path, o) => conn.put(content, path, o),
     get: (path) => conn.get(path),
-    render: (tpl, extra) => nunjucks.renderString(tpl, { ...(opts.vars ?? {}), ...(extra ?? {}) }),
+    // Ansible's Jinja2 settings (the engine's templar does the same, with Ansible's filters)
+    render: (tpl, extra) => jinja.renderString(tpl, { ...(opts.vars ?? {}), ...(extra ?? {}) }),
     findFile(kind, path) {
       if (isAbsolute(path)) return path;
       const base = opts.baseDir ?? process.cwd();

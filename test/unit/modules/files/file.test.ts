@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { file } from '../../../../modules/files/file.js';
-import { planFile, type FileFacts } from '../../../../modules/files/file-plan.js';
+import { parseRecurseEntries, planFile, type FileFacts } from '../../../../modules/files/file-plan.js';
 import { missingStat, type PathStat } from '../../../../modules/lib/probe.js';
 import { replan, runModule } from '../../../helpers/module-context-files.js';
 
@@ -55,9 +55,17 @@ describe('file planner (pure)', () => {
     expect(planFile(stamped, facts(st, { mtimeEpoch: 1700000001 })).state!.commands).toEqual(['touch -c -m -d @1700000001 -- /a/t']);
   });
 
-  it('recurse applies owner/mode below only when the probe found a mismatch', () => {
-    expect(planFile({ path: '/a/d', state: 'directory', recurse: true, mode: '0755' }, facts(dirStat('/a/d'), { recurseMismatch: false })).changes).toEqual([]);
-    expect(planFile({ path: '/a/d', state: 'directory', recurse: true, owner: 'app' }, facts(dirStat('/a/d'), { recurseMismatch: true })).state!.commands).toEqual([
+  it('recurse applies owner/mode below only when an entry differs (symbolic X included)', () => {
+    // recorded: find DIR -mindepth 1 -printf '%u %g %U %G %m %y\n' | sort -u
+    const entries = parseRecurseEntries('root root 0 0 640 f\nroot root 0 0 750 d\nroot root 0 0 777 l\n');
+    expect(entries[0]).toEqual({ owner: 'root', group: 'root', uid: 0, gid: 0, mode: 0o640, type: 'f' });
+    const f = (extra: Partial<FileFacts>) => facts(dirStat('/a/d', 0o750), extra);
+    expect(planFile({ path: '/a/d', state: 'directory', recurse: true, mode: 'u=rwX,g=rX,o=' }, f({ recurseEntries: entries })).changes).toEqual([]);
+    expect(planFile({ path: '/a/d', state: 'directory', recurse: true, mode: '0750' }, f({ recurseEntries: entries })).changes).toEqual([
+      'set owner/group/mode recursively under /a/d',
+    ]);
+    expect(planFile({ path: '/a/d', state: 'directory', recurse: true, owner: '0' }, f({ recurseEntries: entries })).changes).toEqual([]);
+    expect(planFile({ path: '/a/d', state: 'directory', recurse: true, owner: 'app' }, f({ recurseEntries: entries })).state!.commands).toEqual([
       'chown app -- /a/d',
       'chown -R app -- /a/d',
     ]);
