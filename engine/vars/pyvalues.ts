@@ -8,6 +8,16 @@ import { TsplayError } from '../errors.js';
 
 export type PlainObject = Record<string, unknown>;
 
+const TUPLE = Symbol('tsplay.tuple');
+/** Marks an array as a Python tuple (zip, dictsort, `('a', 'b')`): it prints as `('a', 'b')`. */
+export function tuple<T extends unknown[]>(items: T): T {
+  Object.defineProperty(items, TUPLE, { value: true, enumerable: false });
+  return items;
+}
+export function isTuple(v: unknown): v is unknown[] {
+  return Array.isArray(v) && (v as unknown as Record<symbol, unknown>)[TUPLE] === true;
+}
+
 export function isPlainObject(v: unknown): v is PlainObject {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
   const proto = Object.getPrototypeOf(v) as unknown;
@@ -51,6 +61,7 @@ export function pyReprString(s: string): string {
 
 export function pyRepr(v: unknown): string {
   if (typeof v === 'string') return pyReprString(v);
+  if (isTuple(v)) return `(${v.map(pyRepr).join(', ')}${v.length === 1 ? ',' : ''})`;
   if (Array.isArray(v)) return `[${v.map(pyRepr).join(', ')}]`;
   if (isMapping(v)) {
     return `{${Object.entries(v).map(([k, x]) => `${pyReprString(k)}: ${pyRepr(x)}`).join(', ')}}`;

@@ -162,6 +162,15 @@ const patched: Record<string, CompileFn> = {
     this._compileAggregate(node.args, frame, '[', '])');
     this._emit(')');
   },
+  compileGroup(node, frame) {
+    const children = node.children as NjNode[];
+    if (children.length === 1) {
+      this._compileAggregate(node, frame, '(', ')');
+      return;
+    }
+    // `('a', 'b')` is a tuple in Jinja, not JS's comma operator
+    this._compileAggregate(node, frame, 'runtime.tsTuple([', '])');
+  },
   compileAdd: binary('+'),
   compileSub: binary('-'),
   compileMul: binary('*'),

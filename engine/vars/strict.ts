@@ -23,7 +23,7 @@
  */
 
 import { TsplayError } from '../errors.js';
-import { isMapping, pyCompare, pyEquals, pyStr, pyTruthy } from './pyvalues.js';
+import { isMapping, pyCompare, pyEquals, pyStr, pyTruthy, tuple } from './pyvalues.js';
 import { pyMethod } from './methods.js';
 
 /** A missing variable or attribute, kept as a value until something uses it. */
@@ -256,4 +256,5 @@ export const runtimeHelpers = {
   tsAnd: (a: unknown, b: () => unknown): unknown => (pyTruthy(defined(a)) ? defined(b()) : a),
   tsOr: (a: unknown, b: () => unknown): unknown => (pyTruthy(defined(a)) ? a : defined(b())),
   tsNeg: (v: unknown): number => -numeric('-', 0, defined(v), (_x, y) => y),
+  tsTuple: (items: unknown[]): unknown[] => tuple(items),
 };

@@ -1,6 +1,6 @@
 /** Lists and dictionaries: map/select, sort, combine, flatten, set operations. */
 import { isUndefined, JinjaUndefined } from '../strict.js';
-import { isMapping, isPlainObject, pyCompare, pyEquals, pyStr, pyTruthy, type PlainObject } from '../pyvalues.js';
+import { isMapping, isPlainObject, pyCompare, pyEquals, pyStr, pyTruthy, tuple, type PlainObject } from '../pyvalues.js';
 import { filter, type CallEnv, type FilterDef, type Kwargs } from './types.js';
 import { asList, asMapping, fail, getAttr } from './util.js';
 
@@ -22,11 +22,12 @@ function sortList(items: unknown[], kw: Kwargs, reverse: unknown, caseSensitive:
   return pyTruthy(kw.reverse ?? reverse) ? out.reverse() : out;
 }
 
-export function deepMerge(a: PlainObject, b: PlainObject, listMerge: string): PlainObject {
+/** Ansible's merge_hash: dicts merge when `recursive`, lists follow `listMerge` at every level. */
+export function deepMerge(a: PlainObject, b: PlainObject, listMerge: string, recursive = true): PlainObject {
   const out: PlainObject = { ...a };
   for (const [k, v] of Object.entries(b)) {
     const cur = out[k];
-    if (isPlainObject(cur) && isPlainObject(v)) out[k] = deepMerge(cur, v, listMerge);
+    if (recursive && isPlainObject(cur) && isPlainObject(v)) out[k] = deepMerge(cur, v, listMerge);
     else if (Array.isArray(cur) && Array.isArray(v) && listMerge !== 'replace') out[k] = mergeLists(cur, v, listMerge);
     else out[k] = v;
   }
@@ -57,7 +58,7 @@ function combine(v: unknown, args: unknown[], kw: Kwargs): PlainObject {
   let out: PlainObject = {};
   for (const d of dicts) {
     const m = asMapping(d, 'combine');
-    out = recursive ? deepMerge(out, m, listMerge) : { ...out, ...m };
+    out = deepMerge(out, m, listMerge, recursive);
   }
   return out;
 }
@@ -118,7 +119,7 @@ function minMax(sign: 1 | -1): FilterDef['fn'] {
 }
 
 function product(lists: unknown[][]): unknown[][] {
-  return lists.reduce<unknown[][]>((acc, l) => acc.flatMap((p) => l.map((x) => [...p, x])), [[]]);
+  return lists.reduce<unknown[][]>((acc, l) => acc.flatMap((p) => l.map((x) => [...p, x])), [[]]).map((p) => tuple(p));
 }
 
 export const collectionFilters: Record<string, FilterDef> = {
@@ -126,7 +127,7 @@ export const collectionFilters: Record<string, FilterDef> = {
     const attr = kw.attribute ?? attribute;
     return asList(v, 'join').map((x) => pyStr(attr === undefined ? x : getAttr(x, attr))).join(pyStr(kw.d ?? sep));
   }),
-  list: filter((v) => (isMapping(v) ? Object.keys(v) : asList(v, 'list'))),
+  list: filter((v) => (isMapping(v) ? Object.keys(v) : [...asList(v, 'list')])),
   length: filter((v) => (isMapping(v) ? Object.keys(v).length : asList(v, 'length').length)),
   first: filter((v) => asList(v, 'first')[0] ?? null),
   last: filter((v) => asList(v, 'last').at(-1) ?? null),
@@ -149,12 +150,12 @@ export const collectionFilters: Record<string, FilterDef> = {
   zip: filter((v, args) => {
     const lists = [v, ...args].map((l) => asList(l, 'zip'));
     const n = Math.min(...lists.map((l) => l.length));
-    return Array.from({ length: n }, (_x, i) => lists.map((l) => l[i]));
+    return Array.from({ length: n }, (_x, i) => tuple(lists.map((l) => l[i])));
   }),
   zip_longest: filter((v, args, kw) => {
     const lists = [v, ...args].map((l) => asList(l, 'zip_longest'));
     const n = Math.max(...lists.map((l) => l.length));
-    return Array.from({ length: n }, (_x, i) => lists.map((l) => (i < l.length ? l[i] : (kw.fillvalue ?? null))));
+    return Array.from({ length: n }, (_x, i) => tuple(lists.map((l) => (i < l.length ? l[i] : (kw.fillvalue ?? null)))));
   }),
   product: filter((v, args) => product([v, ...args].map((l) => asList(l, 'product')))),
   combine: filter((v, args, kw) => combine(v, args, kw)),
@@ -199,7 +200,7 @@ export const collectionFilters: Record<string, FilterDef> = {
     return out;
   }),
   dictsort: filter((v, [cs = false, by = 'key', reverse = false]) => {
-    const entries = Object.entries(asMapping(v, 'dictsort'));
+    const entries = Object.entries(asMapping(v, 'dictsort')).map((e) => tuple(e));
     const i = by === 'value' ? 1 : 0;
     const out = entries.sort((a, b) => pyCompare(sortKey(a[i], pyTruthy(cs)), sortKey(b[i], pyTruthy(cs))));
     return pyTruthy(reverse) ? out.reverse() : out;

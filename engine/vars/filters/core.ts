@@ -120,7 +120,8 @@ function mandatory(v: unknown, msg: unknown): unknown {
 export const coreFilters: Record<string, FilterDef> = {
   default: filter((v, [d = '', boolean = false]) => (isUndefined(v) || (pyTruthy(boolean) && !pyTruthy(v)) ? d : v), true),
   mandatory: filter((v, [msg], kw) => mandatory(v, msg ?? kw.msg), true),
-  bool: filter((v) => ansibleBool(v)),
+  // Ansible's bool passes None through (it prints as '')
+  bool: filter((v) => (v === null ? null : ansibleBool(v))),
   int: filter((v, [d = 0, base = 10], kw) => toInt(v, kw.default ?? d, kw.base ?? base)),
   float: filter((v, [d = 0], kw) => toFloat(v, kw.default ?? d)),
   string: filter((v) => pyStr(v)),

@@ -1,5 +1,5 @@
 /** regex_* filters with Python `re` syntax translated to JS RegExp. */
-import { pyStr, pyTruthy } from '../pyvalues.js';
+import { pyStr, pyTruthy, tuple } from '../pyvalues.js';
 import { filter, type FilterDef, type Kwargs } from './types.js';
 import { fail } from './util.js';
 
@@ -64,7 +64,7 @@ function regexFindall(v: unknown, args: unknown[], kw: Kwargs): unknown[] {
   for (const m of pyStr(v).matchAll(re)) {
     if (m.length === 1) out.push(m[0]);
     else if (m.length === 2) out.push(m[1] ?? '');
-    else out.push(m.slice(1).map((x) => x ?? ''));
+    else out.push(tuple(m.slice(1).map((x) => x ?? '')));
   }
   return out;
 }

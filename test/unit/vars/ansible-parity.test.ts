@@ -31,6 +31,22 @@ const DEVIATIONS: Record<string, { ours: unknown; why: string }> = {
     why: 'JS has one number type: a float with no fraction prints as 2, not 2.0',
   },
   "{{ 'a' | string }} {{ 5 | string }} {{ '1.5' | float }} {{ 'x' | float }}": { ours: 'a 5 1.5 0', why: 'as above: 0.0 prints as 0' },
+  "{{ '010' | int }} {{ '1e3' | float }} {{ true | int }} {{ '  7 ' | int }} {{ 'ff' | int(base=16) }} {{ '0b101' | int(0, 2) }}": {
+    ours: '10 1000 1 7 255 5',
+    why: 'as above: 1000.0 prints as 1000',
+  },
+  "{{ 'secret' | password_hash('sha512', 'mysaltsalt') }}": {
+    ours: '$6$mysaltsalt$VZe18SAUaOEQXe7vRebZ1cNPA59lu.AZ1DqqOPAYCS0cKXcvb.e4LJez9P15.qvCV52AISA9P32WLfNnhs8Ep1',
+    why: "crypt(3)'s default 5000 rounds, not passlib's 656000 (4.6 s per hash here); rounds=656000 gives Ansible's exact hash",
+  },
+  "{{ 'secret' | password_hash('sha256', 'mysaltsalt') }}": {
+    ours: '$5$mysaltsalt$o0hsiUSz0xRxvuyVnSt2uHEenS8pbe3V3ZXmmDVOn/2',
+    why: 'as above (passlib: 535000 rounds)',
+  },
+  "{{ 'b' is in ['a', 'b'] if false else 'b' in ['a', 'b'] }} {{ ['a', 'b'] is contains('a') }} {{ 'abc' is contains('bc') }}": {
+    ours: 'syntax error',
+    why: "nunjucks' parser has no `is in`",
+  },
   "{{ ['a', 'yes', '1', 'null', 'x: y', '-a', '', 'multi\\nline', 'it''s'] | to_yaml }}": {
     ours: 'syntax error',
     why: "Python's implicit concatenation of adjacent literals ('it''s') is not supported",
