@@ -9,7 +9,7 @@ import { getModule, allModuleNames } from '../../modules/registry.js';
 import type { AnyModule } from '../module-api.js';
 import type { SourcePos } from '../errors.js';
 import type { VarsMap } from './model.js';
-import { parseKv } from './kv.js';
+import { parseKv, SplitArgsError } from './kv.js';
 import { coerceModuleArgs } from './coerce.js';
 import { closestMatch } from './suggest.js';
 import { deref, describeType, mapEntries, nodePos, toValue, type MapEntry } from './ynode.js';
@@ -139,7 +139,14 @@ function freeFormArgs(input: ArgsInput, text: string): VarsMap {
   const { ctx, scope } = input;
   if (!input.mod) return metaArgs(input, text);
   const freeForm = input.mod.freeForm;
-  const parsed: VarsMap = parseKv(text, isRawCommand(input.mod));
+  let parsed: VarsMap;
+  try {
+    parsed = parseKv(text, isRawCommand(input.mod));
+  } catch (e) {
+    if (!(e instanceof SplitArgsError)) throw e;
+    reportAt(ctx, scope.y, input.node, 'TSPLAY_MODULE_ARGS', `module '${input.moduleAs}': unbalanced quotes or Jinja block in the arguments`, { hint: 'close the quote or {{ }}, or quote the whole line' });
+    return {};
+  }
   const raw = parsed._raw_params;
   delete parsed._raw_params;
   if (raw !== undefined) {

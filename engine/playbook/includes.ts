@@ -77,7 +77,13 @@ function readApply(ctx: LoadCtx, scope: FileScope, node: Node | null): ApplyKeyw
 function taskFileOf(ctx: LoadCtx, scope: FileScope, include: MapEntry): { file?: string; params: VarsMap } {
   const v = toValue(scope.y, include.value);
   if (typeof v === 'string') {
-    const kv = parseKv(v);
+    let kv: Record<string, string>;
+    try {
+      kv = parseKv(v);
+    } catch {
+      reportAt(ctx, scope.y, include.value, 'TSPLAY_INCLUDE', `'${include.key}': unbalanced quotes or Jinja block`, { excerpt: v });
+      return { params: {} };
+    }
     const file = kv._raw_params;
     delete kv._raw_params;
     return { file, params: kv };

@@ -6,49 +6,88 @@
 /** Options of command/shell kept as key=value; every other word stays in the raw text. */
 const RAW_MODULE_OPTIONS = new Set(['creates', 'removes', 'chdir', 'executable', 'warn', 'stdin', 'stdin_add_newline', 'strip_empty_ends']);
 
-const JINJA_OPEN = ['{{', '{%', '{#'];
-const JINJA_CLOSE = ['}}', '%}', '#}'];
+/** Quote state after a word, as ansible's _get_quote_state. */
+function quoteState(token: string, quote: string | null): string | null {
+  for (let i = 0; i < token.length; i++) {
+    const ch = token[i]!;
+    if ((ch === '"' || ch === "'") && (i === 0 || token[i - 1] !== '\\')) {
+      if (!quote) quote = ch;
+      else if (ch === quote) quote = null;
+    }
+  }
+  return quote;
+}
+
+function countBlocks(token: string, depth: number, open: string, close: string): number {
+  const opened = token.split(open).length - 1;
+  const closed = token.split(close).length - 1;
+  return opened === closed ? depth : Math.max(0, depth + opened - closed);
+}
+
+export class SplitArgsError extends Error {}
+
+interface SplitState {
+  params: string[];
+  quote: string | null;
+  depths: [number, number, number];
+}
+
+const BLOCKS: [string, string][] = [['{{', '}}'], ['{%', '%}'], ['{#', '#}']];
+
+/** One space-separated token of a line (the body of ansible's split_args loop). */
+function addToken(st: SplitState, token: string, at: { idx: number; count: number }): void {
+  const inBlock = () => st.depths.some((d) => d > 0);
+  const wasInQuotes = st.quote !== null;
+  st.quote = quoteState(token, st.quote);
+  const inQuotes = st.quote !== null;
+  let appended = false;
+  if (inQuotes && !wasInQuotes && !inBlock()) {
+    st.params.push(token);
+    appended = true;
+  } else if (inBlock() || inQuotes || wasInQuotes) {
+    const last = st.params.length - 1;
+    if (at.idx === 0 && wasInQuotes) st.params[last] = `${st.params[last]}${token}`;
+    else if (at.count > 1) st.params[last] = `${st.params[last]}${at.idx > 0 ? ' ' : ''}${token}`;
+    else st.params[last] = `${st.params[last]}\n${token}`;
+    appended = true;
+  }
+  BLOCKS.forEach(([open, close], i) => {
+    const before = st.depths[i]!;
+    st.depths[i] = countBlocks(token, before, open, close);
+    if (st.depths[i] !== before && !appended) {
+      st.params.push(token);
+      appended = true;
+    }
+  });
+  if (!inBlock() && !inQuotes && !appended && token !== '') st.params.push(token);
+}
 
 /**
- * Splits on whitespace, except inside quotes or Jinja blocks; quotes are kept
- * in the words (unquote removes them from values).
+ * ansible's split_args: splits on spaces, except inside quotes or Jinja
+ * blocks; quotes stay in the words, runs of spaces and newlines are kept so
+ * that join_args rebuilds the original text.
  */
 export function splitArgs(text: string): string[] {
-  const words: string[] = [];
-  let current = '';
-  let quote: string | null = null;
-  let depth = 0;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    const pair = text.slice(i, i + 2);
-    if (!quote && JINJA_OPEN.includes(pair)) {
-      depth++;
-      current += pair;
-      i++;
-      continue;
-    }
-    if (!quote && depth > 0 && JINJA_CLOSE.includes(pair)) {
-      depth--;
-      current += pair;
-      i++;
-      continue;
-    }
-    if ((ch === '"' || ch === "'") && text[i - 1] !== '\\' && depth === 0) {
-      if (quote === ch) quote = null;
-      else if (!quote) quote = ch;
-    }
-    if (!quote && depth === 0 && /\s/.test(ch)) {
-      if (current) words.push(current);
-      current = '';
-      // newlines are kept (at the end of the word before them) so that a
-      // multi-line shell script keeps its lines, as ansible's split_args does
-      if (ch === '\n' && words.length > 0) words[words.length - 1] += '\n';
-      continue;
-    }
-    current += ch;
-  }
-  if (current) words.push(current);
-  return words;
+  const st: SplitState = { params: [], quote: null, depths: [0, 0, 0] };
+  const lines = text.split('\n');
+  lines.forEach((line, lineIdx) => {
+    const tokens = line.split(' ');
+    let continuation = false;
+    tokens.forEach((token, idx) => {
+      if (token.length === 0 && idx !== 0) {
+        if (st.params.length) st.params[st.params.length - 1] += ' ';
+        return;
+      }
+      if (token === '\\' && st.quote === null) {
+        continuation = true;
+        return;
+      }
+      addToken(st, token, { idx, count: tokens.length });
+    });
+    if (lines.length > 1 && lineIdx !== lines.length - 1 && !continuation && st.params.length) st.params[st.params.length - 1] += '\n';
+  });
+  if (st.quote !== null || st.depths.some((d) => d > 0)) throw new SplitArgsError(`unbalanced quotes or Jinja block in: ${text}`);
+  return st.params;
 }
 
 export function unquote(s: string): string {
@@ -60,8 +99,8 @@ const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\',
 
 /** Python-style escapes as ansible's _decode_escapes. */
 export function decodeEscapes(s: string): string {
-  return s.replace(/\\(u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|[0-7]{1,3}|[\\'"abfnrtv])/g, (_m, e: string) => {
-    if (e[0] === 'u' || e[0] === 'x') return String.fromCharCode(parseInt(e.slice(1), 16));
+  return s.replace(/\\(U[0-9a-fA-F]{8}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|[0-7]{1,3}|[\\'"abfnrtv])/g, (_m, e: string) => {
+    if (e[0] === 'U' || e[0] === 'u' || e[0] === 'x') return String.fromCodePoint(parseInt(e.slice(1), 16));
     if (/^[0-7]/.test(e)) return String.fromCharCode(parseInt(e, 8));
     return ESCAPES[e] ?? e;
   });

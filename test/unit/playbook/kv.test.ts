@@ -1,5 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { parseKv, splitArgs, unquote } from '../../../engine/playbook/kv.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseKv, splitArgs, unquote, SplitArgsError } from '../../../engine/playbook/kv.js';
+import { FIXTURES } from './helpers.js';
+
+interface Recorded {
+  recordedWith: string;
+  cases: { text: string; kv: Record<string, string>; checkRaw: Record<string, string> }[];
+}
+const recorded = JSON.parse(readFileSync(join(FIXTURES, 'parse-kv-ansible.json'), 'utf8')) as Recorded;
+
+describe(`parse_kv parity with ${recorded.recordedWith}`, () => {
+  for (const c of recorded.cases) {
+    it(JSON.stringify(c.text), () => {
+      expect(parseKv(c.text)).toEqual(c.kv);
+      expect(parseKv(c.text, true)).toEqual(c.checkRaw);
+    });
+  }
+
+  it('rejects unbalanced quotes and Jinja blocks as ansible does', () => {
+    expect(() => splitArgs('echo "open')).toThrow(SplitArgsError);
+    expect(() => splitArgs('msg={{ a')).toThrow(SplitArgsError);
+  });
+});
 
 describe('free-form key=value parsing (ansible parse_kv)', () => {
   it('splits key=value words and unquotes values', () => {
@@ -17,7 +40,7 @@ describe('free-form key=value parsing (ansible parse_kv)', () => {
   it('does not split inside Jinja blocks or quotes', () => {
     expect(parseKv("msg={{ a | default('x y') }} b='q r'")).toEqual({ msg: "{{ a | default('x y') }}", b: 'q r' });
     expect(splitArgs('a "b c" {{ x ~ " " }}')).toEqual(['a', '"b c"', '{{ x ~ " " }}']);
-    // as ansible's split_args: a closed {% %} tag ends the block, text between tags splits
+    // as ansible's split_args: the words of a balanced {% %} tag split, join_args puts them back
     expect(splitArgs('{% if x %}y z{% endif %}')).toEqual(['{% if x %}y', 'z{% endif %}']);
   });
 
