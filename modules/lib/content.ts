@@ -101,7 +101,9 @@ export function planContentFile(input: ContentPlanInput): Plan<ContentState> {
   }
   if (state.write) {
     finalMode = parseInt(state.write.mode!, 8);
-    diff = [contentDiff({ path, before: current.exists ? input.before : Buffer.alloc(0), after: input.desired, mode: finalMode, noLog: input.noLog })];
+    const d = contentDiff({ path, before: current.exists ? input.before : Buffer.alloc(0), after: input.desired, mode: finalMode, noLog: input.noLog });
+    // the old content was not fetched (too large for a diff): do not show it as empty
+    diff = [current.exists && input.before === undefined ? { path, before: '', after: '', hidden: true } : d];
   }
   const keptOld = current.exists && input.force === false;
   const data: Record<string, unknown> = {

@@ -52,8 +52,10 @@ export interface EditPlanInput {
 
 export function planEdit(input: EditPlanInput): Plan<EditState> {
   const { facts, path } = input;
+  // like Ansible, an edited symlink stays a link: the change goes to its target
+  const writePath = facts.stat.exists && facts.stat.linkResolved ? facts.stat.linkResolved : path;
   const plan = planContentFile({
-    path,
+    path: writePath,
     desired: Buffer.from(input.after),
     current: facts.stat,
     umask: facts.umask,

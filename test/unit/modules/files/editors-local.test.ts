@@ -110,3 +110,17 @@ describe('hostile names (local)', () => {
     expect(existsSync(join(process.cwd(), 'PWNED'))).toBe(false);
   });
 });
+
+describe('symlinked files (local)', () => {
+  it('editors write through a symlink to its target, as Ansible', async () => {
+    const { symlinkSync, lstatSync } = await import('node:fs');
+    const d = dir();
+    writeFileSync(join(d, 'real.conf'), 'a\n');
+    symlinkSync('real.conf', join(d, 'link.conf'));
+    await runModule(lineinfile, { path: join(d, 'link.conf'), line: 'b' });
+    await runModule(blockinfile, { path: join(d, 'link.conf'), block: 'c' });
+    await runModule(replace, { path: join(d, 'link.conf'), regexp: '^a$', replace: 'A' });
+    expect(lstatSync(join(d, 'link.conf')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(d, 'real.conf'), 'utf8')).toBe('A\nb\n# BEGIN ANSIBLE MANAGED BLOCK\nc\n# END ANSIBLE MANAGED BLOCK\n');
+  });
+});
