@@ -69,6 +69,7 @@ const LIST_CASES = [
   'ini/children-forward.ini',
   'ini/edge.ini',
   'yaml/basic.yml',
+  'yaml/edge.yml',
   'yaml/inventory.json',
   'ini-dirs/hosts',
   'yaml-dirs/inventory.yml',
@@ -118,6 +119,15 @@ describe.skipIf(!haveAnsible)('inventory against ansible-inventory', () => {
     const expected: unknown = JSON.parse(ansibleInventory(['-i', src, '--playbook-dir', pbDir, '--host', 'h1']));
     const layers = await hostVarLayers(await loadInventory([src]), 'h1', pbDir);
     expect(layers.merged).toEqual(expected);
+  });
+
+  // KNOWN BUG, not in the inventory code: engine/yaml.ts parses YAML 1.1 with
+  // the `yaml` library, which makes y/n/Y/N booleans; PyYAML (Ansible) keeps
+  // them strings. This test flips to failing once yaml.ts is fixed: then make it a plain `it`.
+  it.fails('y/n scalars stay strings as in PyYAML (fails until engine/yaml.ts is fixed)', async () => {
+    const src = join(FIXTURES, 'yaml/y-n-scalars.yml');
+    const expected: unknown = JSON.parse(ansibleInventory(['-i', src, '--list']));
+    expect(inventoryList(await loadInventory([src]))).toEqual(expected);
   });
 
   it('several sources at once, host list included', async () => {
