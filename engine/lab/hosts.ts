@@ -54,6 +54,8 @@ export async function prepareHost(h: HostRecord, env: HostEnv): Promise<string> 
     writeFileSync(join(merged, 'etc/hostname'), `${h.name}\n`);
     writeFileSync(join(merged, 'etc/hosts'), etcHosts(h, env.all));
     writeFileSync(join(merged, 'etc/machine-id'), `${randomBytes(16).toString('hex')}\n`);
+    // the only locale a minbase system has; without the file pam_env logs an error per login
+    writeFileSync(join(merged, 'etc/default/locale'), 'LANG=C.UTF-8\n');
     mkdirSync(join(merged, 'etc/systemd/network'), { recursive: true });
     writeFileSync(join(merged, 'etc/systemd/network/10-host0.network'), `[Match]\nName=host0\n\n[Network]\nAddress=${h.address}/${env.prefix}\nLinkLocalAddressing=no\nIPv6AcceptRA=no\n`);
     rmSync(`${keyFile}`, { force: true });
@@ -92,7 +94,7 @@ export function sshArgs(address: string, knownHosts: string, extra: string[] = [
   return [
     'ssh', '-i', labKeyPath(), '-o', 'IdentitiesOnly=yes', '-o', 'BatchMode=yes',
     '-o', `UserKnownHostsFile=${knownHosts}`, '-o', 'StrictHostKeyChecking=yes', '-o', 'GlobalKnownHostsFile=/dev/null',
-    '-o', 'ConnectTimeout=3', '-o', 'LogLevel=ERROR', ...extra, `root@${address}`,
+    '-o', 'ConnectTimeout=3', '-o', 'LogLevel=ERROR', '-o', 'SendEnv=-LC_* -LANG', ...extra, `root@${address}`,
   ];
 }
 
