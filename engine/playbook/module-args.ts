@@ -113,7 +113,8 @@ function toTsplayError(mod: AnyModule, args: VarsMap, e: ErrorObject, opts: ArgC
     case 'required': {
       const missing = String((e.params as { missingProperty: string }).missingProperty);
       const inside = path.length ? ` in '${argName(path)}'` : '';
-      return mk(`missing required argument '${missing}'${inside}`, at(path, false));
+      const required = (requiredAt(mod, path) ?? [missing]).join(', ');
+      return mk(`missing required argument '${missing}'${inside}`, at(path, false), `required: ${required}`);
     }
     case 'additionalProperties': {
       const extra = String((e.params as { additionalProperty: string }).additionalProperty);
@@ -139,14 +140,23 @@ function shortValue(v: unknown): string {
   return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
 
-/** The `properties` of the (sub)schema for an object at path, for suggestions. */
-function propertiesAt(mod: AnyModule, path: ArgPath): Record<string, unknown> {
+function requiredAt(mod: AnyModule, path: ArgPath): string[] | undefined {
+  const schema = schemaAt(mod, path);
+  return Array.isArray(schema?.required) ? (schema.required as string[]) : undefined;
+}
+
+function schemaAt(mod: AnyModule, path: ArgPath): Record<string, unknown> | undefined {
   let schema = mod.params as Record<string, unknown>;
   for (const p of path) {
     const props = schema.properties as Record<string, Record<string, unknown>> | undefined;
     const next = typeof p === 'number' ? (schema.items as Record<string, unknown> | undefined) : props?.[p];
-    if (!next) return {};
+    if (!next) return undefined;
     schema = next;
   }
-  return (schema.properties as Record<string, unknown> | undefined) ?? {};
+  return schema;
+}
+
+/** The `properties` of the (sub)schema for an object at path, for suggestions. */
+function propertiesAt(mod: AnyModule, path: ArgPath): Record<string, unknown> {
+  return (schemaAt(mod, path)?.properties as Record<string, unknown> | undefined) ?? {};
 }

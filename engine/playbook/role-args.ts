@@ -52,7 +52,11 @@ export async function checkRoleArgs(ctx: LoadCtx, input: RoleArgsInput): Promise
     return e && request.y ? nodePos(request.y, e.keyNode) : request.source;
   };
   const prefix = `role '${role.name}'`;
-  for (const [key, value] of Object.entries(role.params)) {
+  // in source order: the entry's own keys, then its vars:
+  const written = (request.paramEntries ?? []).map((e) => e.key).filter((k) => k in role.params);
+  const keys = [...new Set([...written, ...Object.keys(role.params)])];
+  for (const key of keys) {
+    const value = role.params[key];
     const spec = options[key];
     if (!spec) {
       report(ctx, 'TSPLAY_ROLE_ARGS', `${prefix}: unknown argument '${key}'${didYouMean(key, Object.keys(options))}`, { source: keyAt(key), hint: `arguments of the role: ${Object.keys(options).sort().join(', ')}`, excerpt: key });

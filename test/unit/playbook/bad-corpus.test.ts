@@ -63,10 +63,10 @@ const CASES: Record<string, Expected[]> = {
   'missing-vars-file.yml': [['TSPLAY_FILE_NOT_FOUND', '3:7', "vars file 'vars/none.yml'"]],
   'role-not-found.yml': [['TSPLAY_ROLE_NOT_FOUND', '3:13', "role 'nosuchrole' not found"]],
   'role-args': [
-    ['TSPLAY_ROLE_ARGS', '8:16', 'element "x" must be of type int'],
     ['TSPLAY_ROLE_ARGS', '4:13', "argument 'port' must be of type int"],
     ['TSPLAY_ROLE_ARGS', '5:13', 'must be one of "primary", "standby", found "replica"'],
     ['TSPLAY_ROLE_ARGS', '6:7', "unknown argument 'colour' (did you mean 'color'?)"],
+    ['TSPLAY_ROLE_ARGS', '8:16', 'element "x" must be of type int'],
     ['TSPLAY_ROLE_ARGS', '3:13', "missing required argument 'cluster_name'"],
   ],
   'role-task-syntax': [['TSPLAY_YAML_SYNTAX', 'roles/broken/tasks/main.yml:4:1']],
