@@ -47,7 +47,7 @@ export function planFetch(p: FetchParams, facts: FetchFacts) {
   return { changes: [`fetch ${p.src} to ${facts.local}`], data };
 }
 
-export const fetch = defineModule<FetchParams, FetchFacts>({
+export const fetchModule = defineModule<FetchParams, FetchFacts>({
   name: 'fetch',
   aliases: ['ansible.builtin.fetch'],
   doc: {

@@ -1,7 +1,7 @@
 import type { AnyModule } from '../../engine/module-api.js';
 import { blockinfile } from './blockinfile.js';
 import { copy } from './copy.js';
-import { fetch } from './fetch.js';
+import { fetchModule } from './fetch.js';
 import { file } from './file.js';
 import { getUrl } from './get-url.js';
 import { lineinfile } from './lineinfile.js';
@@ -11,7 +11,7 @@ import { stat } from './stat.js';
 import { template } from './template.js';
 import { unarchive } from './unarchive.js';
 
-export { blockinfile, copy, fetch, file, getUrl, lineinfile, replace, slurp, stat, template, unarchive };
+export { blockinfile, copy, fetchModule, file, getUrl, lineinfile, replace, slurp, stat, template, unarchive };
 
 /** File modules: content, attributes, links, transfers, archives. */
-export const fileModules: AnyModule[] = [copy, file, template, lineinfile, blockinfile, replace, stat, slurp, fetch, getUrl, unarchive];
+export const fileModules: AnyModule[] = [copy, file, template, lineinfile, blockinfile, replace, stat, slurp, fetchModule, getUrl, unarchive];

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SshConnection } from '../../../../engine/connection/index.js';
 import type { Connection } from '../../../../engine/connection/types.js';
-import { blockinfile, copy, fetch, file, getUrl, lineinfile, replace, slurp, stat, template, unarchive } from '../../../../modules/files/index.js';
+import { blockinfile, copy, fetchModule as fetch, file, getUrl, lineinfile, replace, slurp, stat, template, unarchive } from '../../../../modules/files/index.js';
 import { sshdAvailable, startSshdHosts, type SshdHarness } from '../../../helpers/sshd.js';
 import { replan, runModule, type TestCtxOptions } from '../../../helpers/module-context-files.js';
 

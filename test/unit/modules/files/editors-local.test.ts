@@ -64,6 +64,10 @@ describe('blockinfile and replace (local)', () => {
     const path = join(d, 'sshd_config');
     writeFileSync(path, '#PermitRootLogin yes\n');
     const params = { path, regexp: '^#?(PermitRootLogin)\\s+\\S+$', replace: '\\1 no' };
+    const check = await runModule(replace, params, { check: true });
+    expect(check.changed).toBe(true);
+    expect(check.plan.diff![0]).toMatchObject({ before: '#PermitRootLogin yes\n', after: 'PermitRootLogin no\n' });
+    expect(readFileSync(path, 'utf8')).toBe('#PermitRootLogin yes\n');
     const r = await runModule(replace, params);
     expect(r.result!.data!.msg).toBe('1 replacements made');
     expect(readFileSync(path, 'utf8')).toBe('PermitRootLogin no\n');

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fetch, getUrl, slurp, stat, unarchive } from '../../../../modules/files/index.js';
+import { fetchModule as fetch, getUrl, slurp, stat, unarchive } from '../../../../modules/files/index.js';
 import { fetchDestination } from '../../../../modules/files/fetch.js';
 import { downloadCommand, parseChecksum, planGetUrl } from '../../../../modules/files/get-url.js';
 import { archiveDiffers, compressionFlag } from '../../../../modules/files/unarchive.js';
