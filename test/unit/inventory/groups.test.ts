@@ -65,3 +65,20 @@ describe('run-time changes (add_host, group_by)', () => {
     expect(matchHosts(inv, 'all')).toEqual(['localhost', 'a']);
   });
 });
+
+describe('cached group data follows changes', () => {
+  it('groupsMap and groupNamesOf see hosts and groups added later, and callers cannot spoil the cache', async () => {
+    const inv = await loadInventory(['a,b,']);
+    const first = groupsMap(inv);
+    expect(first['ungrouped']).toEqual(['a', 'b']);
+    first['ungrouped']!.push('spoiled');
+    expect(groupsMap(inv)['ungrouped']).toEqual(['a', 'b']);
+    addGroup(inv, 'late');
+    addHost(inv, 'b', ['late'], {});
+    expect(groupsMap(inv)['late']).toEqual(['b']);
+    expect(groupsMap(inv)['ungrouped']).toEqual(['a']);
+    expect(groupNamesOf(inv, 'b')).toEqual(['late']);
+    addGroup(inv, 'late', 'outer');
+    expect(groupNamesOf(inv, 'b')).toEqual(['late', 'outer']);
+  });
+});

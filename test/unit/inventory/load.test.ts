@@ -65,3 +65,16 @@ describe('group_vars/ and host_vars/ beside the inventory', () => {
     expect((await loadInventory([join(dir, 'inv')])).groups.get('g')!.vars).toEqual({ v: 1 });
   });
 });
+
+describe('relative sources', () => {
+  it('resolves a relative path against the working directory', async () => {
+    const dir = tmpTree({ 'rel.ini': '[g]\nh\n' });
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      expect((await loadInventory(['rel.ini'])).groups.get('g')!.hosts).toEqual(['h']);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+});
