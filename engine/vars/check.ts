@@ -7,7 +7,7 @@ import nunjucks from 'nunjucks';
 import { TsplayError, type SourcePos } from '../errors.js';
 import { knownNames, stripPrefix } from './environment.js';
 import { LOOKUPS } from './lookups.js';
-import { installStrictMode } from './strict-compiler.js';
+import { installStrictMode, testName } from './strict-compiler.js';
 
 interface AstNode {
   typename?: string;
@@ -78,8 +78,7 @@ export function checkTemplate(text: string, env: nunjucks.Environment, source?: 
       const name = String((n.name as AstNode).value);
       if (!filterSet.has(name)) errors.push(unknownError('filter', name, filterSet, source));
     } else if (n.typename === 'Is') {
-      const right = n.right as AstNode;
-      const name = String(right.name ? (right.name as AstNode).value : right.value);
+      const name = testName(n.right as Parameters<typeof testName>[0]);
       if (!testSet.has(name)) errors.push(unknownError('test', name, testSet, source));
     } else if (n.typename === 'FunCall') {
       const fn = n.name as AstNode;

@@ -46,6 +46,19 @@ function exprName(node: NjNode | undefined): string {
   return 'expression';
 }
 
+/** The test in `x is name`, `x is name(args)` or `x is ansible.builtin.name(args)`. */
+export function testName(right: NjNode): string {
+  const target = (right.typename === 'FunCall' ? right.name : right) as NjNode;
+  const parts: string[] = [];
+  let cur: NjNode | undefined = target;
+  while (cur && cur.typename === 'LookupVal') {
+    parts.unshift(String((cur.val as NjNode).value));
+    cur = cur.target as NjNode;
+  }
+  parts.unshift(String(cur?.value));
+  return parts.join('.');
+}
+
 function binary(op: string): CompileFn {
   return function (node, frame) {
     this._emit(`runtime.tsArith(${JSON.stringify(op)}, `);
@@ -139,8 +152,7 @@ const patched: Record<string, CompileFn> = {
   },
   compileIs(node, frame) {
     const right = node.right as NjNode;
-    const name = right.name ? String((right.name as NjNode).value) : String(right.value);
-    this._emit(`(env.getTest(${JSON.stringify(name)}).call(context, `);
+    this._emit(`(env.getTest(${JSON.stringify(testName(right))}).call(context, `);
     this._compileExpression(node.left, frame);
     if (right.args) this._compileAggregate(right.args, frame, ', ', '');
     this._emit(') === true)');
