@@ -89,13 +89,39 @@ function underTemplate(args: unknown, path: ArgPath): boolean {
   return false;
 }
 
-/** anyOf/oneOf report each branch; keep only the summary when branches failed on type. */
+/** anyOf/oneOf report each branch failing; keep only the union's own error. */
 function collapse(errors: ErrorObject[]): ErrorObject[] {
-  const unions = new Set(errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf').map((e) => e.instancePath));
+  const unions = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf');
   return errors.filter((e) => {
     if (e.keyword === 'anyOf' || e.keyword === 'oneOf') return true;
-    return !(unions.has(e.instancePath) && (e.keyword === 'type' || e.keyword === 'enum' || e.keyword === 'const'));
+    return !unions.some((u) => e.schemaPath.startsWith(`${u.schemaPath}/`) && e.instancePath.startsWith(u.instancePath));
   });
+}
+
+type Branch = { required?: string[]; type?: string | string[]; enum?: unknown[] };
+
+/** "needs one of: src, content" / "must be string or array" from the union's branches. */
+function unionMessage(mod: AnyModule, e: ErrorObject, where: string, value: unknown): string {
+  const schema = schemaAtPointer(mod.params as Record<string, unknown>, e.schemaPath);
+  const branches = (Array.isArray(schema) ? schema : []) as Branch[];
+  const names = branches.flatMap((b) => b.required ?? []);
+  if (branches.length && branches.every((b) => b.required && Object.keys(b).length === 1)) {
+    const passing = (e.params as { passingSchemas?: number[] | null }).passingSchemas;
+    if (e.keyword === 'oneOf' && passing) return `takes only one of: ${names.join(', ')}`;
+    return `needs ${e.keyword === 'oneOf' ? 'exactly ' : ''}one of: ${names.join(', ')}`;
+  }
+  const types = branches.flatMap((b) => (b.type ? [b.type].flat() : b.enum ? b.enum.map((x) => JSON.stringify(x)) : []));
+  if (types.length) return `${where} must be ${[...new Set(types)].join(' or ')}, found ${describeType(value)}`;
+  return `${where} ${e.message ?? 'is invalid'}`;
+}
+
+function schemaAtPointer(root: Record<string, unknown>, pointer: string): unknown {
+  let cur: unknown = root;
+  for (const part of pointer.replace(/^#\/?/, '').split('/').filter(Boolean)) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[part.replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  return cur;
 }
 
 function argName(path: ArgPath): string {
@@ -130,6 +156,9 @@ function toTsplayError(mod: AnyModule, args: VarsMap, e: ErrorObject, opts: ArgC
       const allowed = ((e.params as { allowedValues: unknown[] }).allowedValues ?? []).map((v) => JSON.stringify(v));
       return mk(`${where} must be one of ${allowed.join(', ')}, found ${shortValue(value)}`, at(path, false), `allowed: ${allowed.join(', ')}`, shortValue(value));
     }
+    case 'anyOf':
+    case 'oneOf':
+      return mk(unionMessage(mod, e, where, value), at(path, false), undefined, shortValue(value));
     default:
       return mk(`${where} ${e.message ?? 'is invalid'}`, at(path, false), undefined, shortValue(value));
   }

@@ -64,6 +64,25 @@ export function registerTestModules(): void {
       ...noop,
     }),
   );
+  registerModule(
+    defineModule({
+      name: 'tcontent',
+      doc: { short: 'test module with exclusive arguments' },
+      params: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['dest'],
+        oneOf: [{ required: ['src'] }, { required: ['content'] }],
+        properties: {
+          src: { type: 'string', description: 'source' },
+          content: { type: 'string', description: 'content' },
+          dest: { type: 'string', description: 'destination' },
+          size: { anyOf: [{ type: 'integer' }, { enum: ['small', 'large'] }], description: 'size' },
+        },
+      },
+      ...noop,
+    }),
+  );
   if (!getModule('template')) {
     registerModule(
       defineModule({

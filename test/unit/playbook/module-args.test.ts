@@ -37,6 +37,14 @@ describe('validateModuleArgs (after templating: strict)', () => {
     expect(validateModuleArgs('tdebug', { verbosity: 'two' }, src)).toHaveLength(1);
   });
 
+  it('explains oneOf/anyOf failures by their branches', () => {
+    const msgs = (args: Record<string, unknown>) => validateModuleArgs('tcontent', args, src).map((e) => e.message);
+    expect(msgs({ dest: '/x' })).toEqual(["module 'tcontent': needs exactly one of: src, content"]);
+    expect(msgs({ dest: '/x', src: 'a', content: 'b' })).toEqual(["module 'tcontent': takes only one of: src, content"]);
+    expect(msgs({ dest: '/x', src: 'a', size: 'huge' })).toEqual(['module \'tcontent\': argument \'size\' must be integer or "small" or "large", found a string']);
+    expect(msgs({ dest: '/x', src: 'a', size: 'small' })).toEqual([]);
+  });
+
   it('reports an unknown module', () => {
     expect(validateModuleArgs('nosuch', {}, src)[0]!.code).toBe('TSPLAY_UNKNOWN_MODULE');
   });
