@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, normalize } from 'node:path';
+import { dirname, isAbsolute, join, normalize } from 'node:path';
 import { posix } from 'node:path';
 import { defineModule, ModuleFailure } from '../../engine/module-api.js';
 import { probePaths, type PathStat } from '../lib/probe.js';
@@ -22,10 +22,14 @@ export interface FetchFacts {
   localChecksum?: string;
 }
 
-/** Ansible's layout: dest/HOST/src, or with flat dest itself (dest/ + basename(src)). */
-export function fetchDestination(p: FetchParams, host: string): string {
-  if (bool(p.flat, false)) return p.dest.endsWith('/') ? join(p.dest, posix.basename(p.src)) : p.dest;
-  return normalize(join(p.dest, host, p.src.startsWith('/') ? p.src : `/${p.src}`));
+/**
+ * Ansible's layout: dest/HOST/src, or with flat dest itself (dest/ + basename(src)).
+ * A relative dest is relative to the playbook directory, as Ansible's path_dwim.
+ */
+export function fetchDestination(p: FetchParams, host: string, baseDir = process.cwd()): string {
+  const dest = isAbsolute(p.dest) ? p.dest : join(baseDir, p.dest) + (p.dest.endsWith('/') ? '/' : '');
+  if (bool(p.flat, false)) return dest.endsWith('/') ? join(dest, posix.basename(p.src)) : dest;
+  return normalize(join(dest, host, p.src.startsWith('/') ? p.src : `/${p.src}`));
 }
 
 function sha1File(path: string): string | undefined {
@@ -71,7 +75,8 @@ export const fetchModule = defineModule<FetchParams, FetchFacts>({
   },
   async probe(ctx, p) {
     const { stats } = await probePaths(ctx, [{ path: p.src, follow: true, checksum: 'sha1' }]);
-    const local = fetchDestination(p, ctx.host);
+    const playbookDir = typeof ctx.vars.playbook_dir === 'string' ? ctx.vars.playbook_dir : undefined;
+    const local = fetchDestination(p, ctx.host, playbookDir);
     return { remote: stats[0]!, local, localChecksum: sha1File(local) };
   },
   plan: (p, facts) => planFetch(p, facts),

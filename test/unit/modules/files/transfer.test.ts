@@ -43,6 +43,8 @@ describe('fetch', () => {
     expect(fetchDestination({ src: 'rel/x', dest: '/bk' }, 'db1')).toBe('/bk/db1/rel/x');
     expect(fetchDestination({ src: '/etc/x.conf', dest: '/bk/', flat: true }, 'db1')).toBe('/bk/x.conf');
     expect(fetchDestination({ src: '/etc/x.conf', dest: '/bk/y', flat: true }, 'db1')).toBe('/bk/y');
+    expect(fetchDestination({ src: '/etc/x.conf', dest: 'bk/', flat: true }, 'db1', '/play')).toBe('/play/bk/x.conf');
+    expect(fetchDestination({ src: '/etc/x.conf', dest: 'bk' }, 'db1', '/play')).toBe('/play/bk/db1/etc/x.conf');
   });
 
   it('fetches, then is idempotent; missing source handling', async () => {
