@@ -34,7 +34,7 @@ export async function isMounted(path: string): Promise<boolean> {
   return (await run(['mountpoint', '-q', path])).rc === 0;
 }
 
-function etcHosts(h: HostRecord, all: HostRecord[]): string {
+function etcHosts(all: HostRecord[]): string {
   const lines = ['127.0.0.1\tlocalhost', '::1\tlocalhost ip6-localhost ip6-loopback'];
   for (const o of all) lines.push(`${o.address}\t${o.name}`);
   return `${lines.join('\n')}\n`;
@@ -52,7 +52,7 @@ export async function prepareHost(h: HostRecord, env: HostEnv): Promise<string> 
   const keyFile = join(merged, 'etc/ssh/ssh_host_ed25519_key');
   if (fresh || !existsSync(keyFile)) {
     writeFileSync(join(merged, 'etc/hostname'), `${h.name}\n`);
-    writeFileSync(join(merged, 'etc/hosts'), etcHosts(h, env.all));
+    writeFileSync(join(merged, 'etc/hosts'), etcHosts(env.all));
     writeFileSync(join(merged, 'etc/machine-id'), `${randomBytes(16).toString('hex')}\n`);
     // the only locale a minbase system has; without the file pam_env logs an error per login
     writeFileSync(join(merged, 'etc/default/locale'), 'LANG=C.UTF-8\n');

@@ -1,6 +1,5 @@
 /** The lab's record on disk (lab.json) and what is really running. */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { labPaths } from './paths.js';
 
 export interface HostRecord {
@@ -122,4 +121,3 @@ export function mountsUnder(root: string): string[] {
   return [...new Set(points)].sort((a, b) => b.length - a.length);
 }
 
-export const hostDirOf = (lab: string, host: string): string => join(labPaths(lab).dir, 'hosts', host);
