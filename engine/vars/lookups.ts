@@ -153,5 +153,7 @@ export function runLookup(name: string, terms: unknown[], kw: Kwargs, env: CallE
   const short = name.replace(/^ansible\.builtin\./, '');
   const fn = LOOKUPS[short];
   if (!fn) throw lookupError(`lookup plugin '${name}' not found`, `available: ${Object.keys(LOOKUPS).join(', ')}`);
-  return fn(terms, kw, env);
+  // Ansible's listify: one list argument is the list of terms
+  const listed = terms.length === 1 && Array.isArray(terms[0]) ? (terms[0] as unknown[]) : terms;
+  return fn(listed, kw, env);
 }

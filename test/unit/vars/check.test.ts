@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { Templar } from '../../../engine/vars/index.js';
+import { closest, editDistance } from '../../../engine/vars/check.js';
+
+const t = new Templar();
+const source = { file: 'site.yml', line: 4, col: 11 };
+
+describe('checkSyntax', () => {
+  it('accepts good templates and plain strings', () => {
+    expect(t.checkSyntax('no template here')).toEqual([]);
+    expect(t.checkSyntax("{{ x | default('a') | to_json }} {% if y is defined %}{{ lookup('env', 'HOME') }}{% endif %}")).toEqual([]);
+    expect(t.checkSyntax("{{ x | ansible.builtin.combine({'a': {'b': 1}}) }}")).toEqual([]);
+    expect(t.checkSyntax('{{ x is ansible.builtin.version("1", ">") }}')).toEqual([]);
+  });
+  it('names unknown filters, tests and lookups with a suggestion, at ctx.source', () => {
+    const errs = t.checkSyntax("{{ x | defualt(1) }} {{ y is definde }} {{ lookup('evn', 'HOME') }} {{ z | zzzqqq }}", { source });
+    expect(errs.map((e) => e.message)).toEqual([
+      "unknown filter 'defualt' (did you mean 'default'?)",
+      "unknown test 'definde' (did you mean 'defined'?)",
+      "unknown lookup plugin 'evn' (did you mean 'env'?)",
+      "unknown filter 'zzzqqq'",
+    ]);
+    for (const e of errs) {
+      expect(e.code).toBe('TSPLAY_TEMPLATE_SYNTAX');
+      expect(e.source).toEqual(source);
+    }
+  });
+  it('reports syntax errors', () => {
+    const [e] = t.checkSyntax('{{ x | }}', { source });
+    expect(e?.code).toBe('TSPLAY_TEMPLATE_SYNTAX');
+    expect(e?.message).toMatch(/^template syntax error: /);
+    expect(t.checkSyntax('{% if x %}no end')[0]?.message).toMatch(/endif|end of file/i);
+  });
+  it('checkExpression checks a bare expression (when:)', () => {
+    expect(t.checkExpression('x is defined and x | bool')).toEqual([]);
+    expect(t.checkExpression('x | boool')[0]?.message).toBe("unknown filter 'boool' (did you mean 'bool'?)");
+    expect(t.checkExpression('x ==')[0]?.code).toBe('TSPLAY_TEMPLATE_SYNTAX');
+  });
+  it('a syntax error at render time is TSPLAY_TEMPLATE_SYNTAX too', () => {
+    expect(() => t.render('{{ x + }}', { x: 1 }, { source })).toThrow(expect.objectContaining({ code: 'TSPLAY_TEMPLATE_SYNTAX', source }));
+  });
+});
+
+describe('suggestions', () => {
+  it('edit distance and closest match', () => {
+    expect(editDistance('kitten', 'sitting')).toBe(3);
+    expect(closest('to_jsn', ['to_json', 'to_yaml'])).toBe('to_json');
+    expect(closest('completely_else', ['to_json'])).toBeUndefined();
+  });
+});
