@@ -1,6 +1,8 @@
 /**
  * Connections from inventory variables, one per host for the whole run.
  */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { TsplayError } from '../errors.js';
 import { LocalConnection } from './local.js';
 import { SshConnection } from './ssh.js';
@@ -70,11 +72,22 @@ export function createConnection(host: string, vars: Record<string, unknown>, cf
     privateKeyFile: str(vars, 'ansible_ssh_private_key_file') ?? str(vars, 'ansible_private_key_file') ?? cfg.privateKeyFile,
     password: str(vars, 'ansible_password') ?? str(vars, 'ansible_ssh_pass') ?? cfg.password,
     hostKeyChecking: 'ansible_host_key_checking' in vars ? truthy(vars.ansible_host_key_checking) : cfg.hostKeyChecking,
-    knownHostsFiles: cfg.knownHostsFiles,
+    knownHostsFiles: knownHostsFor(vars, cfg),
     connectTimeoutMs: cfg.connectTimeoutMs,
     retries: cfg.retries,
     maxChannels: cfg.maxChannels,
   });
+}
+
+/**
+ * `ansible_ssh_known_hosts_file` (a host var; the lab's inventory sets it) is
+ * checked first, then the configured files. Host key checking stays on.
+ */
+function knownHostsFor(vars: Record<string, unknown>, cfg: ConnectionConfig): string[] | undefined {
+  const own = str(vars, 'ansible_ssh_known_hosts_file');
+  if (!own) return cfg.knownHostsFiles;
+  const rest = cfg.knownHostsFiles ?? [join(homedir(), '.ssh', 'known_hosts'), '/etc/ssh/ssh_known_hosts'];
+  return [own, ...rest.filter((f) => f !== own)];
 }
 
 /**
