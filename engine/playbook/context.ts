@@ -31,6 +31,10 @@ export interface LoadCtx {
   importStack: string[];
   /** variable names defined outside roles (play vars, group_vars, inventory): a required role argument may come from them */
   knownVars: Set<string>;
+  /** some task defines variables whose names cannot be known statically (include_vars without name) */
+  dynamicVars: boolean;
+  /** required role arguments, judged once the whole playbook is read (set_fact/register may define them) */
+  pendingRequired: { check: () => void }[];
 }
 
 /** What a task list is being read from. */
@@ -44,7 +48,7 @@ export interface FileScope {
 }
 
 export function newLoadCtx(init: Pick<LoadCtx, 'playbookDir' | 'rolesPath'> & Partial<LoadCtx>): LoadCtx {
-  return { errors: [], warnings: [], checking: false, files: new Map(), roleHandlers: [], rolesSeen: new Map(), importStack: [], knownVars: new Set(), ...init };
+  return { errors: [], warnings: [], checking: false, files: new Map(), roleHandlers: [], rolesSeen: new Map(), importStack: [], knownVars: new Set(), dynamicVars: false, pendingRequired: [], ...init };
 }
 
 export function rolesPathFrom(opts: { rolesPath?: string[] }): string[] {

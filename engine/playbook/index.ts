@@ -31,6 +31,8 @@ export interface CheckOptions extends LoadOptions {
   inventory?: Inventory;
   /** template syntax is checked when given (the Templar from engine/vars) */
   templar?: TemplateChecker;
+  /** --extra-vars: they can provide a role's required arguments */
+  extraVars?: VarsMap;
 }
 
 /** Same problem reached twice (a file imported twice) is reported once. */
@@ -64,7 +66,9 @@ export async function checkPlaybook(file: string, opts: CheckOptions = {}): Prom
   const abs = resolve(file);
   const ctx = newLoadCtx({ playbookDir: dirname(abs), rolesPath: rolesPathFrom(opts), checking: true, templar: opts.templar, inventory: opts.inventory });
   collectKnownVars(ctx.playbookDir, opts.inventory, ctx.knownVars);
+  for (const k of Object.keys(opts.extraVars ?? {})) ctx.knownVars.add(k);
   await loadPlays(ctx, abs);
+  for (const pending of ctx.pendingRequired) pending.check();
   return unique([...ctx.errors, ...ctx.warnings.filter((w) => w.code === 'TSPLAY_NO_HOSTS')]);
 }
 

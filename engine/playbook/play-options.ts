@@ -113,7 +113,10 @@ export async function checkVarsFiles(ctx: LoadCtx, y: YamlDoc, o: PlayOptions): 
       continue;
     }
     const vy = await loadYaml(ctx, found, nodePos(y, node));
-    if (vy) checkTaskTemplates(ctx, vy, mapEntries(vy, vy.doc.contents as Node));
+    if (!vy) continue;
+    const entries = mapEntries(vy, vy.doc.contents as Node);
+    for (const e of entries) ctx.knownVars.add(e.key);
+    checkTaskTemplates(ctx, vy, entries);
   }
 }
 

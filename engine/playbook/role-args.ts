@@ -65,9 +65,17 @@ export async function checkRoleArgs(ctx: LoadCtx, input: RoleArgsInput): Promise
     const problem = valueProblem(value, spec);
     if (problem) report(ctx, 'TSPLAY_ROLE_ARGS', `${prefix}: argument '${key}' ${problem}`, { source: at(key), excerpt: JSON.stringify(value) });
   }
+  if (ctx.checking) ctx.pendingRequired.push({ check: () => reportMissing(ctx, input, options) });
+}
+
+/** Required arguments given nowhere: not as params, role defaults/vars, play vars, group_vars, extra vars or set_fact. */
+function reportMissing(ctx: LoadCtx, input: RoleArgsInput, options: Record<string, ArgSpecOption>): void {
+  const { role, request } = input;
+  if (ctx.dynamicVars) return;
   for (const [key, spec] of Object.entries(options)) {
-    if (!ctx.checking || !spec.required || key in role.params || key in role.defaults || key in role.vars || ctx.knownVars.has(key)) continue;
-    report(ctx, 'TSPLAY_ROLE_ARGS', `${prefix}: missing required argument '${key}'`, { source: request.y && request.nameNode ? nodePos(request.y, request.nameNode as Node) : request.source, hint: describe(spec) });
+    if (!spec.required || key in role.params || key in role.defaults || key in role.vars || ctx.knownVars.has(key)) continue;
+    const source = request.y && request.nameNode ? nodePos(request.y, request.nameNode as Node) : request.source;
+    report(ctx, 'TSPLAY_ROLE_ARGS', `role '${role.name}': missing required argument '${key}'`, { source, hint: describe(spec) });
   }
 }
 

@@ -105,6 +105,7 @@ function parseTask(ctx: LoadCtx, scope: FileScope, node: Node, entries: MapEntry
   if (!action) return undefined;
   const task: Task = { ...kw, kind: 'task', module: action.module, moduleAs: action.moduleAs, args: action.args, argsSource: action.argsSource, ...loop, ...extras };
   if (action.localAction && task.delegateTo === undefined) task.delegateTo = 'localhost';
+  noteDefinedVars(ctx, task);
   if (action.mod) checkModuleArgsAt(ctx, scope.y, action);
   if (ctx.checking && action.mod?.name === 'template') checkTemplateSource(ctx, scope, action);
   return task;
@@ -136,4 +137,14 @@ function pickAction(ctx: LoadCtx, scope: FileScope, input: PickInput): ResolvedA
   }
   const argsEntry = input.rest.find((e) => e.key === 'args');
   return resolveAction({ ctx, scope, entry: candidate, argsEntry, taskPos: input.source });
+}
+
+/** Variables a task defines for later ones (for the required role argument check). */
+function noteDefinedVars(ctx: LoadCtx, task: Task): void {
+  if (task.register) ctx.knownVars.add(task.register);
+  if (task.module === 'set_fact') for (const k of Object.keys(task.args)) ctx.knownVars.add(k);
+  if (task.module === 'include_vars') {
+    if (typeof task.args.name === 'string') ctx.knownVars.add(task.args.name);
+    else ctx.dynamicVars = true;
+  }
 }

@@ -83,6 +83,9 @@ export function registerTestModules(): void {
       ...noop,
     }),
   );
+  if (!getModule('set_fact')) {
+    registerModule(defineModule({ name: 'set_fact', doc: { short: 'test set_fact' }, params: { type: 'object', description: 'facts' }, ...noop }));
+  }
   if (!getModule('template')) {
     registerModule(
       defineModule({

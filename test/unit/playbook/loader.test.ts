@@ -214,7 +214,10 @@ describe('static check of good playbooks', () => {
     expect(await checkPlaybook(good('site.yml'), { templar: fakeTemplar, inventory })).toEqual([]);
   });
 
-  it('takes role defaults and group_vars as providing required role arguments', async () => {
-    expect(await checkPlaybook(good('role-args-ok', 'site.yml'), { templar: fakeTemplar })).toEqual([]);
+  it('takes defaults, group_vars, vars_files, set_fact, register and extra vars as providing required role arguments', async () => {
+    const file = good('role-args-ok', 'site.yml');
+    expect(await checkPlaybook(file, { templar: fakeTemplar, extraVars: { from_extra: 'x' } })).toEqual([]);
+    const without = await checkPlaybook(file, { templar: fakeTemplar });
+    expect(without.map((e) => `${e.code} ${e.message} ${e.source?.line}:${e.source?.col}`)).toEqual(["TSPLAY_ROLE_ARGS role 'needs': missing required argument 'from_extra' 12:7"]);
   });
 });
