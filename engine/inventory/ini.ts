@@ -137,7 +137,7 @@ function parseHostLine(ctx: Ctx, line: string): void {
   }
   for (const host of expandHosts(ctx, pattern, offset)) {
     const { name, port } = host;
-    const h = ensureHost(ctx.inv, name, { port, source: { file: ctx.file, line: ctx.lineNo, col: offset + 1 } });
+    const h = ensureHost(ctx.inv, name, { port, source: { file: ctx.file, line: ctx.lineNo, col: offset + 1 }, inventoryFile: ctx.file });
     addHostToGroup(ctx.inv, h, ctx.group);
     for (const [k, v] of vars) setHostOrGroupVar(ctx, h.name, k, v, 'host');
   }

@@ -3,6 +3,7 @@
  * and host.py: implicit `all` and `ungrouped`, cycle checks, depth, the order
  * in which a group yields its hosts.
  */
+import { dirname } from 'node:path';
 import type { SourcePos } from '../errors.js';
 import type { VarsMap } from '../playbook/model.js';
 import type { Inventory, InventoryGroup, InventoryHost } from './types.js';
@@ -56,7 +57,14 @@ export function ensureGroup(inv: Inventory, name: string, source?: SourcePos): I
   return g;
 }
 
-export function ensureHost(inv: Inventory, name: string, opts: { port?: number; source?: SourcePos } = {}): InventoryHost {
+export interface NewHostOptions {
+  port?: number;
+  source?: SourcePos;
+  /** the inventory file that first names the host (null: a host list or run time), as Ansible's inventory_file var */
+  inventoryFile?: string | null;
+}
+
+export function ensureHost(inv: Inventory, name: string, opts: NewHostOptions = {}): InventoryHost {
   let h = inv.hosts.get(name);
   if (h && h.implicit) {
     // named in the inventory after all: no longer the implicit localhost
@@ -70,6 +78,9 @@ export function ensureHost(inv: Inventory, name: string, opts: { port?: number; 
     inv.hostOrder.push(name);
     // as Ansible, a port is taken from the first definition of the host only
     if (opts.port !== undefined) setVar(h, 'ansible_port', opts.port, 'file');
+    const file = opts.inventoryFile ?? null;
+    setVar(h, 'inventory_file', file, 'file');
+    setVar(h, 'inventory_dir', file === null ? null : dirname(file), 'file');
   }
   return h;
 }

@@ -139,7 +139,7 @@ function parseHosts(ctx: Ctx, pairs: Pair[], group: string): void {
     }
     const vars = isMap(p.value) ? (p.value.items.filter(isPair) as Pair[]) : [];
     for (const name of expanded.hosts) {
-      const h = ensureHost(ctx.inv, name, { port: expanded.port, source: pos(ctx, p.key) });
+      const h = ensureHost(ctx.inv, name, { port: expanded.port, source: pos(ctx, p.key), inventoryFile: ctx.y.file });
       addHostToGroup(ctx.inv, h, group);
       for (const v of vars) setVar(h, keyName(ctx, v, 'variable'), toJS(ctx, v.value), 'file');
     }

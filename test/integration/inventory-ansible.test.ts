@@ -118,7 +118,10 @@ describe.skipIf(!haveAnsible)('inventory against ansible-inventory', () => {
     const pbDir = join(FIXTURES, 'precedence/playbook');
     const expected: unknown = JSON.parse(ansibleInventory(['-i', src, '--playbook-dir', pbDir, '--host', 'h1']));
     const layers = await hostVarLayers(await loadInventory([src]), 'h1', pbDir);
-    expect(layers.merged).toEqual(expected);
+    // ansible-inventory hides inventory_file/inventory_dir (its INTERNAL_VARS); they are host vars in both
+    const { inventory_file: file, inventory_dir: dir, ...rest } = layers.merged ?? {};
+    expect(rest).toEqual(expected);
+    expect([file, dir]).toEqual([src, join(FIXTURES, 'precedence')]);
   });
 
   // KNOWN BUG, not in the inventory code: engine/yaml.ts parses YAML 1.1 with

@@ -12,3 +12,9 @@ export function tmpTree(files: Record<string, string>): string {
   }
   return root;
 }
+
+/** Vars without inventory_file/inventory_dir (set on every host, as Ansible does), for short assertions. */
+export function own(vars: Record<string, unknown> | undefined): Record<string, unknown> {
+  const { inventory_file: _f, inventory_dir: _d, ...rest } = vars ?? {};
+  return rest;
+}

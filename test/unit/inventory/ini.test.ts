@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadInventory } from '../../../engine/inventory/index.js';
-import { tmpTree } from './helpers.js';
+import { own, tmpTree } from './helpers.js';
 
 async function ini(text: string) {
   const dir = tmpTree({ 'hosts.ini': text });
@@ -23,22 +23,22 @@ describe('INI inventory', () => {
     const { inv } = await ini(
       `h a=1 b="x y" c='[1, 2]' d=True e=yes f=0644 g="'5'" n=None\n[all:vars]\nq="quoted"\nnum=42\nlist=[1, 'a']\ns=foo # bar\nt=7 # seven\n`,
     );
-    expect(inv.hosts.get('h')!.vars).toEqual({ a: 1, b: 'x y', c: [1, 2], d: true, e: 'yes', f: '0644', g: '5', n: null });
+    expect(own(inv.hosts.get('h')!.vars)).toEqual({ a: 1, b: 'x y', c: [1, 2], d: true, e: 'yes', f: '0644', g: '5', n: null });
     expect(inv.groups.get('all')!.vars).toEqual({ q: 'quoted', num: 42, list: [1, 'a'], s: 'foo # bar', t: 7 });
   });
 
   it('ports: host:port sets ansible_port, from the first definition only (as Ansible)', async () => {
     const { inv } = await ini('[a]\nh1:2201\nh2\n[b]\nh1:9999\nh2:2202\n[c]\n[fe80::1]:22\n10.0.0.1:23\n');
-    expect(inv.hosts.get('h1')!.vars).toEqual({ ansible_port: 2201 });
-    expect(inv.hosts.get('h2')!.vars).toEqual({});
-    expect(inv.hosts.get('fe80::1')!.vars).toEqual({ ansible_port: 22 });
-    expect(inv.hosts.get('10.0.0.1')!.vars).toEqual({ ansible_port: 23 });
+    expect(own(inv.hosts.get('h1')!.vars)).toEqual({ ansible_port: 2201 });
+    expect(own(inv.hosts.get('h2')!.vars)).toEqual({});
+    expect(own(inv.hosts.get('fe80::1')!.vars)).toEqual({ ansible_port: 22 });
+    expect(own(inv.hosts.get('10.0.0.1')!.vars)).toEqual({ ansible_port: 23 });
   });
 
   it('expands ranges on host lines, with vars on each host', async () => {
     const { inv } = await ini('[db]\ndb[01:03] role=x\nn[a:b]-[1:2]\n');
     expect(inv.groups.get('db')!.hosts).toEqual(['db01', 'db02', 'db03', 'na-1', 'na-2', 'nb-1', 'nb-2']);
-    expect(inv.hosts.get('db02')!.vars).toEqual({ role: 'x' });
+    expect(own(inv.hosts.get('db02')!.vars)).toEqual({ role: 'x' });
   });
 
   it('children may come before the group they name', async () => {
@@ -58,7 +58,7 @@ describe('INI inventory', () => {
     const { inv } = await ini('[all]\nh x=1\n[all]\nh x=2 y=3\n');
     expect(inv.groups.get('all')!.hosts).toEqual(['h']);
     expect(inv.groups.get('ungrouped')!.hosts).toEqual(['h']);
-    expect(inv.hosts.get('h')!.vars).toEqual({ x: 2, y: 3 });
+    expect(own(inv.hosts.get('h')!.vars)).toEqual({ x: 2, y: 3 });
   });
 
   it('ansible_group_priority sets the priority, not a var', async () => {

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { addGroup, addHost, clearPlaybookVarsCache, hostVarLayers, loadInventory, matchHosts } from '../../../engine/inventory/index.js';
-import { tmpTree } from './helpers.js';
+import { own, tmpTree } from './helpers.js';
 
 const PRECEDENCE = resolve(__dirname, '../../fixtures/inventory/precedence');
 
@@ -12,9 +12,9 @@ describe('hostVarLayers', () => {
     const layers = await hostVarLayers(inv, 'h1');
     // all-file < b(1) < parent(1) < a(2) for file vars; then group_vars/all, then group_vars/b
     expect(layers.inventoryGroupVars).toEqual({ x: 'all-dir', order: 'a', pick: 'all-dir', bdir: 1 });
-    expect(layers.inventoryHostVars).toEqual({ hostv: 'host-file', hostdir: 1 });
+    expect(own(layers.inventoryHostVars)).toEqual({ hostv: 'host-file', hostdir: 1 });
     expect(layers.playbookGroupVars).toEqual({});
-    expect(layers.merged).toEqual({ x: 'all-dir', order: 'a', pick: 'all-dir', bdir: 1, hostv: 'host-file', hostdir: 1 });
+    expect(own(layers.merged)).toEqual({ x: 'all-dir', order: 'a', pick: 'all-dir', bdir: 1, hostv: 'host-file', hostdir: 1 });
   });
 
   it('adds playbook group_vars/host_vars, interleaved as Ansible in `merged`', async () => {
@@ -23,7 +23,7 @@ describe('hostVarLayers', () => {
     expect(layers.playbookGroupVars).toEqual({ x: 'playbook-all', pick: 'playbook-all', pb_all: 1, hostv: 'playbook-all', order: 'playbook-a', pb_a: 1, bdir: 'playbook-a' });
     expect(layers.playbookHostVars).toEqual({ pb_host: 1, hostdir: 'playbook-host' });
     // inventory host vars beat playbook group_vars (hostv), playbook group vars beat inventory group vars
-    expect(layers.merged).toMatchObject({ hostv: 'host-file', x: 'playbook-all', order: 'playbook-a', bdir: 'playbook-a', hostdir: 'playbook-host' });
+    expect(own(layers.merged)).toMatchObject({ hostv: 'host-file', x: 'playbook-all', order: 'playbook-a', bdir: 'playbook-a', hostdir: 'playbook-host' });
   });
 
   it('a higher ansible_group_priority wins among groups of the same depth', async () => {
@@ -48,7 +48,7 @@ describe('hostVarLayers', () => {
     const dir = tmpTree({ 'h.ini': 'h\n[all:vars]\nv=1\n' });
     const inv = await loadInventory([join(dir, 'h.ini')]);
     expect(matchHosts(inv, 'localhost')).toEqual(['localhost']);
-    expect((await hostVarLayers(inv, 'localhost')).merged).toEqual({ v: 1, ansible_connection: 'local' });
+    expect(own((await hostVarLayers(inv, 'localhost')).merged)).toEqual({ v: 1, ansible_connection: 'local' });
   });
 
   it('groups and hosts added at run time get their vars files beside the inventory', async () => {
@@ -57,7 +57,7 @@ describe('hostVarLayers', () => {
     addGroup(inv, 'dyn');
     addHost(inv, 'h', ['dyn'], {});
     addHost(inv, 'new', ['g'], { extra: true });
-    expect((await hostVarLayers(inv, 'h')).merged).toEqual({ dyn: 1 });
-    expect((await hostVarLayers(inv, 'new')).merged).toEqual({ newv: 1, extra: true });
+    expect(own((await hostVarLayers(inv, 'h')).merged)).toEqual({ dyn: 1 });
+    expect(own((await hostVarLayers(inv, 'new')).merged)).toEqual({ newv: 1, extra: true });
   });
 });

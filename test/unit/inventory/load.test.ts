@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadInventory } from '../../../engine/inventory/index.js';
-import { tmpTree } from './helpers.js';
+import { own, tmpTree } from './helpers.js';
 
 const FIXTURES = resolve(__dirname, '../../fixtures/inventory');
 
@@ -10,7 +10,7 @@ describe('inventory sources', () => {
     const inv = await loadInventory(['a, b:2022,c,']);
     expect(inv.hostOrder).toEqual(['a', 'b', 'c']);
     expect(inv.groups.get('ungrouped')!.hosts).toEqual(['a', 'b', 'c']);
-    expect(inv.hosts.get('b')!.vars).toEqual({ ansible_port: 2022 });
+    expect(own(inv.hosts.get('b')!.vars)).toEqual({ ansible_port: 2022 });
     expect((await loadInventory(['single,'])).hostOrder).toEqual(['single']);
   });
 
@@ -25,7 +25,7 @@ describe('inventory sources', () => {
     const dir = tmpTree({ 'one.ini': '[g]\na x=1\n', 'two.yml': 'g:\n  hosts:\n    b:\n    a: {x: 2}\n' });
     const inv = await loadInventory([join(dir, 'one.ini'), join(dir, 'two.yml')]);
     expect(inv.groups.get('g')!.hosts).toEqual(['a', 'b']);
-    expect(inv.hosts.get('a')!.vars).toEqual({ x: 2 });
+    expect(own(inv.hosts.get('a')!.vars)).toEqual({ x: 2 });
     expect(inv.sources).toEqual([join(dir, 'one.ini'), join(dir, 'two.yml')]);
   });
 
@@ -43,8 +43,8 @@ describe('group_vars/ and host_vars/ beside the inventory', () => {
     expect(inv.groups.get('cluster')!.vars).toEqual({ cluster_name: 'main' });
     expect(inv.groups.get('web')!.vars).toEqual({ from_inventory_file: 'web', shared: 'ini-web', web_port: 80 });
     expect(inv.groups.get('all')!.vars).toEqual({ shared: 'group_vars-all', only_all: true, ntp_servers: ['a', 'b'] });
-    expect(inv.hosts.get('web01')!.vars).toEqual({ ansible_host: '10.0.0.11', web_port: 8080, host_specific: true });
-    expect(inv.hosts.get('db1')!.vars).toEqual({ db_role: 'primary' });
+    expect(own(inv.hosts.get('web01')!.vars)).toEqual({ ansible_host: '10.0.0.11', web_port: 8080, host_specific: true });
+    expect(own(inv.hosts.get('db1')!.vars)).toEqual({ db_role: 'primary' });
   });
 
   it('takes the first of NAME, NAME.yml, NAME.yaml, NAME.json only', async () => {
@@ -76,5 +76,17 @@ describe('relative sources', () => {
     } finally {
       process.chdir(cwd);
     }
+  });
+});
+
+describe('inventory_file and inventory_dir host vars (as Ansible sets them)', () => {
+  it('name the first file that defines the host; null for host lists and run-time hosts', async () => {
+    const dir = tmpTree({ 'inv/a.yml': 'g:\n  hosts:\n    h1:\n', 'inv/b': '[g]\nh1\nh2\n', 'other.ini': 'h3\n' });
+    const inv = await loadInventory([join(dir, 'inv'), join(dir, 'other.ini'), 'h4,']);
+    const vars = (h: string) => inv.hosts.get(h)!.vars;
+    expect(vars('h1')).toMatchObject({ inventory_file: join(dir, 'inv/a.yml'), inventory_dir: join(dir, 'inv') });
+    expect(vars('h2')).toMatchObject({ inventory_file: join(dir, 'inv/b'), inventory_dir: join(dir, 'inv') });
+    expect(vars('h3')).toMatchObject({ inventory_file: join(dir, 'other.ini'), inventory_dir: dir });
+    expect(vars('h4')).toMatchObject({ inventory_file: null, inventory_dir: null });
   });
 });

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadInventory } from '../../../engine/inventory/index.js';
-import { tmpTree } from './helpers.js';
+import { own, tmpTree } from './helpers.js';
 
 async function yml(text: string, name = 'inv.yml') {
   const dir = tmpTree({ [name]: text });
@@ -26,7 +26,7 @@ describe('YAML inventory', () => {
 `);
     expect(inv.groups.get('all')!.vars).toEqual({ flag: true, mode: 0o644 });
     expect(inv.groups.get('web')!.hosts).toEqual(['w1', 'w2']);
-    expect(inv.hosts.get('w2')!.vars).toEqual({ port: 80 });
+    expect(own(inv.hosts.get('w2')!.vars)).toEqual({ port: 80 });
     expect(inv.groups.get('db')!.children).toEqual(['primary']);
     expect(inv.groups.get('all')!.children).toEqual(['ungrouped', 'web', 'db']);
   });
@@ -42,7 +42,7 @@ describe('YAML inventory', () => {
     const inv = await yml('all:\n  hosts:\n    h1:2222:\n    h2: {ansible_host: 10.0.0.2}\n');
     expect(inv.groups.get('all')!.hosts).toEqual(['h1', 'h2']);
     expect(inv.groups.get('ungrouped')!.hosts).toEqual(['h1', 'h2']);
-    expect(inv.hosts.get('h1')!.vars).toEqual({ ansible_port: 2222 });
+    expect(own(inv.hosts.get('h1')!.vars)).toEqual({ ansible_port: 2222 });
   });
 
   it('reads .json inventories and sniffs extension-less YAML', async () => {
