@@ -23,16 +23,12 @@ function moduleProperties(): Record<string, Schema> {
     delete params.$id;
     const alias = name === mod.name ? '' : ` (alias of ${mod.name})`;
     const forms: Schema[] = [params, { type: 'null' }];
-    if (mod.freeForm || hasOnlyStringLikeArgs(params)) forms.push({ type: 'string', description: 'key=value arguments (free form)' });
+    forms.push({ type: 'string', description: mod.freeForm ? `free-form text (${mod.freeForm}) and key=value options` : 'key=value arguments' });
     out[name] = { description: `${mod.doc.short}${alias}`, anyOf: forms };
   }
   out.meta = { description: 'Engine actions: flush_handlers, end_play, end_host, ...', enum: META_ACTIONS };
   out['ansible.builtin.meta'] = out.meta;
   return out;
-}
-
-function hasOnlyStringLikeArgs(params: Schema): boolean {
-  return typeof params.properties === 'object';
 }
 
 const includeTarget = (what: string): Schema => ({
@@ -84,7 +80,13 @@ export function playbookJsonSchema(): object {
     properties: props(PLAY_KEYWORDS, { pre_tasks: taskList, tasks: taskList, post_tasks: taskList, handlers: taskList, roles: { type: 'array', items: roleEntry } }),
     additionalProperties: false,
   };
-  const importPlaybook: Schema = { description: 'Plays of another playbook.', type: 'object', properties: props(IMPORT_PLAYBOOK_KEYWORDS), additionalProperties: false };
+  const importPlaybook: Schema = {
+    description: 'Plays of another playbook.',
+    type: 'object',
+    properties: props(IMPORT_PLAYBOOK_KEYWORDS),
+    anyOf: [{ required: ['import_playbook'] }, { required: ['ansible.builtin.import_playbook'] }],
+    additionalProperties: false,
+  };
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     $id: 'https://tsplay.dev/schemas/playbook.json',
