@@ -36,7 +36,7 @@ export function normalizeLineParams(p: LineinfileParams): LineinfileParams & { p
 export function planLineinfile(raw: LineinfileParams, facts: EditFacts, noLog: boolean) {
   const p = normalizeLineParams(raw);
   const present = (p.state ?? 'present') === 'present';
-  checkEditable(p.path, facts, present ? !!p.create : true);
+  checkEditable(p.path, facts, present ? !!p.create : true, 'Destination');
   if (!facts.stat.exists && !present) return { changes: [], reason: 'file not present', data: { msg: 'file not present', changed: false } };
   const original = facts.stat.content?.toString('utf8') ?? '';
   const edit = present ? linePresent(original, p) : lineAbsent(original, p);

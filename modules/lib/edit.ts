@@ -35,9 +35,9 @@ export async function probeEdit(ctx: ModuleContext, path: string): Promise<EditF
 }
 
 /** Fails like Ansible for directories and (unless create) missing files. */
-export function checkEditable(path: string, facts: EditFacts, create: boolean): void {
+export function checkEditable(path: string, facts: EditFacts, create: boolean, noun = 'Path'): void {
   if (facts.stat.type === 'directory') throw new ModuleFailure(`Path ${path} is a directory !`, { data: { rc: 256 } });
-  if (!facts.stat.exists && !create) throw new ModuleFailure(`Destination ${path} does not exist !`, { data: { rc: 257 } });
+  if (!facts.stat.exists && !create) throw new ModuleFailure(`${noun} ${path} does not exist !`, { data: { rc: 257 } });
 }
 
 export interface EditPlanInput {
