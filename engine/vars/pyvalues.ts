@@ -171,3 +171,22 @@ export function pyJsonDumps(v: unknown, opts: JsonDumpOptions = {}, depth = 0): 
   }
   return jsonString(String(v), ensureAscii);
 }
+
+/** Python's `%` formatting for the `format` filter: %s %r %d %i %f %x %o %%. */
+export function percentFormat(fmt: string, args: unknown[]): string {
+  let i = 0;
+  return fmt.replace(/%(\(\w+\))?([-+ 0#]*)(\d+)?(?:\.(\d+))?([sdifrxoeg%])/g, (_m, key: string | undefined, flags: string, width: string | undefined, prec: string | undefined, conv: string) => {
+    if (conv === '%') return '%';
+    const arg = key && isMapping(args[0]) ? args[0][key.slice(1, -1)] : args[i++];
+    let out: string;
+    if (conv === 's') out = pyStr(arg);
+    else if (conv === 'r') out = pyRepr(arg);
+    else if (conv === 'd' || conv === 'i') out = String(Math.trunc(Number(arg)));
+    else if (conv === 'x') out = Math.trunc(Number(arg)).toString(16);
+    else if (conv === 'o') out = Math.trunc(Number(arg)).toString(8);
+    else out = Number(arg).toFixed(prec === undefined ? 6 : Number(prec));
+    const w = width ? Number(width) : 0;
+    if (flags.includes('-')) return out.padEnd(w);
+    return out.padStart(w, flags.includes('0') && conv !== 's' ? '0' : ' ');
+  });
+}

@@ -23,7 +23,7 @@
  */
 
 import { TsplayError } from '../errors.js';
-import { isMapping, pyCompare, pyEquals, pyStr, pyTruthy, tuple } from './pyvalues.js';
+import { isMapping, isTuple, percentFormat, pyCompare, pyEquals, pyStr, pyTruthy, tuple } from './pyvalues.js';
 import { pyMethod } from './methods.js';
 
 /** A missing variable or attribute, kept as a value until something uses it. */
@@ -223,7 +223,8 @@ const ARITH: Record<string, (a: unknown, b: unknown) => unknown> = {
   '-': (a, b) => numeric('-', a, b, (x, y) => x - y),
   '/': (a, b) => numeric('/', a, b, (x, y) => x / y),
   '//': (a, b) => numeric('//', a, b, (x, y) => Math.floor(x / y)),
-  '%': (a, b) => numeric('%', a, b, (x, y) => ((x % y) + y) % y),
+  // 'a=%s b=%s' % (1, 2): Python's printf-style formatting
+  '%': (a, b) => (typeof a === 'string' ? percentFormat(a, Array.isArray(b) && isTuple(b) ? b : [b]) : numeric('%', a, b, (x, y) => ((x % y) + y) % y)),
   '**': (a, b) => numeric('**', a, b, (x, y) => x ** y),
   '~': (a, b) => pyStr(a) + pyStr(b),
 };

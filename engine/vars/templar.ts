@@ -203,6 +203,12 @@ export class Templar {
       const rendered = this.renderIn(value, st);
       st.cache.set(name, rendered);
       return rendered;
+    } catch (e) {
+      // say which variable's value failed: 'patroni_scope' is undefined (in the value of etcd_cluster_token)
+      if (e instanceof TsplayError && !e.hint && st.stack.length === 1) {
+        throw raise(new TsplayError(e.code, e.message, { source: e.source, excerpt: e.excerpt, hint: `in the value of variable '${name}'`, cause: e }));
+      }
+      throw e;
     } finally {
       st.stack.pop();
     }

@@ -2,7 +2,7 @@
 import { TsplayError } from '../../errors.js';
 import { shellQuote } from '../../connection/types.js';
 import { isUndefined } from '../strict.js';
-import { isMapping, pyRepr, pyStr, pyTruthy, pyTypeName } from '../pyvalues.js';
+import { isMapping, percentFormat, pyStr, pyTruthy, pyTypeName } from '../pyvalues.js';
 import { pySplit } from '../methods.js';
 import { filter, type FilterDef } from './types.js';
 import { fail } from './util.js';
@@ -39,25 +39,6 @@ function toFloat(v: unknown, dflt: unknown = 0): unknown {
   if (typeof v === 'boolean') return Number(v);
   if (typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v.trim()))) return Number(v.trim());
   return dflt;
-}
-
-/** Python's `%` formatting for the `format` filter: %s %r %d %i %f %x %o %%. */
-export function percentFormat(fmt: string, args: unknown[]): string {
-  let i = 0;
-  return fmt.replace(/%(\(\w+\))?([-+ 0#]*)(\d+)?(?:\.(\d+))?([sdifrxoeg%])/g, (_m, key: string | undefined, flags: string, width: string | undefined, prec: string | undefined, conv: string) => {
-    if (conv === '%') return '%';
-    const arg = key && isMapping(args[0]) ? args[0][key.slice(1, -1)] : args[i++];
-    let out: string;
-    if (conv === 's') out = pyStr(arg);
-    else if (conv === 'r') out = pyRepr(arg);
-    else if (conv === 'd' || conv === 'i') out = String(Math.trunc(Number(arg)));
-    else if (conv === 'x') out = Math.trunc(Number(arg)).toString(16);
-    else if (conv === 'o') out = Math.trunc(Number(arg)).toString(8);
-    else out = Number(arg).toFixed(prec === undefined ? 6 : Number(prec));
-    const w = width ? Number(width) : 0;
-    if (flags.includes('-')) return out.padEnd(w);
-    return out.padStart(w, flags.includes('0') && conv !== 's' ? '0' : ' ');
-  });
 }
 
 function indent(s: string, width: unknown = 4, first: unknown = false, blank: unknown = false): string {

@@ -60,6 +60,11 @@ describe('Jinja semantics', () => {
     expect(t.evaluate('2 ** 3', vars)).toBe(8);
     expect(t.evaluate("name ~ '-' ~ port", vars)).toBe('etcd-2379');
     expect(() => t.evaluate("name + 1", vars)).toThrow(/unsupported operand/);
+    expect(t.evaluate("'%s:%d' % (name, port)", vars)).toBe('etcd:2379');
+    expect(t.evaluate("'host=%s' % name", vars)).toBe('host=etcd');
+    expect(t.evaluate('7 % 3', vars)).toBe(1);
+    expect(t.evaluate("('a', 'b')", vars)).toEqual(['a', 'b']);
+    expect(t.evaluate("name in ('etcd', 'pg')", vars)).toBe(true);
   });
   it('comparisons are Python ones', () => {
     expect(t.evaluate("port == '2379'", vars)).toBe(false);

@@ -106,7 +106,9 @@ describe('lazy variables', () => {
   });
   it('a broken variable that is not referenced is never rendered', () => {
     expect(t.render('{{ patroni_scope }}', lazy)).toBe('pgcluster');
-    expect(thrown(() => t.render('{{ broken }}', lazy)).message).toBe("'not_there' is undefined");
+    const e = thrown(() => t.render('{{ broken }}', lazy));
+    expect(e.message).toBe("'not_there' is undefined");
+    expect(e.hint).toBe("in the value of variable 'broken'");
   });
   it('a cycle is a clear error', () => {
     const e = thrown(() => t.render('{{ a }}', lazy, { source: src }));
