@@ -144,6 +144,7 @@ function parseHostLine(ctx: Ctx, line: string): void {
 }
 
 function expandHosts(ctx: Ctx, pattern: string, offset: number): { name: string; port?: number }[] {
+  if (pattern === '') throw iniError(ctx, 'empty host name');
   if (pattern.trim() === '---') {
     throw iniError(ctx, "'---' in an INI inventory: this looks like a YAML file", {
       hint: 'give YAML inventories a .yml or .yaml extension',

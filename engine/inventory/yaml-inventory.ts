@@ -92,7 +92,8 @@ function sectionMap(ctx: Ctx, item: Pair, group: string): Pair[] | undefined {
   if (isNull(v)) return undefined;
   if (isScalar(v) && typeof v.value === 'string') return [{ key: v, value: null } as unknown as Pair];
   if (!isMap(v)) {
-    throw yerr(ctx, v, `'${String((item.key as { value?: unknown }).value)}' of group '${group}' must be a mapping`);
+    const section = String((item.key as { value?: unknown }).value);
+    throw yerr(ctx, v, `'${section}' of group '${group}' must be a mapping`, `name each entry as a key: ${section}:\n  first:\n  second:`);
   }
   return (v as YAMLMap).items.filter(isPair) as Pair[];
 }

@@ -29,6 +29,8 @@ const CASES: Record<string, [number, number, RegExp]> = {
   'yaml-empty-range.yml': [3, 5, /host range \[3:1\] is empty/],
   'yaml-hostvars-list.yml': [4, 7, /vars of host 'h1' must be a mapping/],
   'yaml-plugin.yml': [1, 1, /plugin configuration files are not supported/],
+  'empty-host.ini': [2, 1, /empty host name/],
+  'yaml-hosts-list.yml': [2, 10, /'hosts' of group 'all' must be a mapping/],
 };
 
 async function loadError(source: string): Promise<TsplayError> {
