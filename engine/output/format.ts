@@ -111,9 +111,11 @@ export function unifiedDiff(d: FileDiff): string {
 
 export function recapLine(host: string, s: HostStats, width: number, c: Colors): string {
   const color = s.failed || s.unreachable ? c.red : s.changed ? c.yellow : c.green;
+  // pad the plain text first: escape codes must not count toward the width
   const cell = (name: string, n: number, col: (x: string) => string) => {
     const text = `${name}=${n}`;
-    return (n > 0 ? col(text) : text).padEnd(name.length + 1 + 4 + (n > 0 ? text.length - text.length : 0));
+    const padded = text.padEnd(name.length + 5);
+    return n > 0 ? col(text) + padded.slice(text.length) : padded;
   };
   return [
     color(host.padEnd(width)),
@@ -125,7 +127,7 @@ export function recapLine(host: string, s: HostStats, width: number, c: Colors):
     cell('skipped', s.skipped, c.cyan),
     cell('rescued', s.rescued, c.green),
     cell('ignored', s.ignored, c.cyan),
-  ].join(' ');
+  ].join(' ').trimEnd();
 }
 
 export function recapBlock(stats: Record<string, HostStats>, durationMs: number, c: Colors): string[] {

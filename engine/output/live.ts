@@ -137,6 +137,9 @@ export class LiveRenderer implements Renderer {
       open.details.push(this.c.red(`${statusWord(r)}: [${host}] (${formatDuration(durationMs)})`));
       for (const l of failureDetails(r, open.task)) open.details.push(this.c.red(`    ${l}`));
     }
+    if (open.task.module === 'debug' && r.status === 'ok') {
+      open.details.push(`  [${host}] ${JSON.stringify(r.data, null, 2).replace(/\n/g, '\n    ')}`);
+    }
     if (this.opts.diff && r.diff) for (const d of r.diff) open.details.push(unifiedDiff(d).trimEnd());
     let pending = open.hosts.get(host);
     if (!pending) {

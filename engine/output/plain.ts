@@ -40,6 +40,7 @@ export class PlainRenderer implements Renderer {
         break;
       case 'host_result':
         this.hostLine(e.host, e.result, e.durationMs, false, e.delegatedTo);
+        if (e.task.module === 'debug' && e.result.status === 'ok') this.write(indentJson(e.result.data));
         if (e.result.status === 'failed' || e.result.status === 'unreachable') {
           for (const l of failureDetails(e.result, e.task)) this.write(this.c.red(`    ${l}`));
         }
@@ -79,10 +80,15 @@ export class PlainRenderer implements Renderer {
   }
 
   private okMessage(r: TaskResult): string {
-    if (r.msg !== undefined && ('msg' in r.data || this.verbosity >= 1)) return ` => ${r.msg}`;
+    if (r.msg !== undefined && this.verbosity >= 1) return ` => ${r.msg}`;
     if (this.verbosity >= 1 && Object.keys(r.data).length > 0) return ` => ${JSON.stringify(r.data)}`;
     return '';
   }
 
   async close(): Promise<void> {}
+}
+
+/** debug output, as Ansible shows it: the returned values as indented JSON. */
+function indentJson(data: Record<string, unknown>): string {
+  return JSON.stringify(data, null, 4).replace(/^/gm, '    ');
 }
