@@ -26,7 +26,7 @@ const SETTERS: Record<string, Setter> = {
   become: (kw, s) => (kw.become = asBool(s)),
   become_user: (kw, s) => (kw.becomeUser = asString(s)),
   become_method: (kw, s) => (kw.becomeMethod = becomeMethod(s)),
-  vars: (kw, s) => (kw.vars = asMapping(s) ?? {}),
+  vars: (kw, s) => (kw.vars = readVars(s)),
   environment: (kw, s) => (kw.environment = asMapping(s)),
   ignore_errors: (kw, s) => (kw.ignoreErrors = asBoolOrTemplate(s)),
   ignore_unreachable: (kw, s) => (kw.ignoreUnreachable = asBool(s)),
@@ -40,6 +40,13 @@ const SETTERS: Record<string, Setter> = {
   any_errors_fatal: (kw, s) => (kw.anyErrorsFatal = asBool(s)),
   timeout: (kw, s) => (kw.timeout = asNumber(s)),
 };
+
+/** `vars:` is a mapping, or (as Ansible still accepts) a list of mappings merged in order. */
+function readVars(s: ValueSite): Record<string, unknown> {
+  const v = toValue(s.y, s.node);
+  if (Array.isArray(v) && v.every((x) => x && typeof x === 'object' && !Array.isArray(x))) return Object.assign({}, ...(v as object[])) as Record<string, unknown>;
+  return asMapping(s) ?? {};
+}
 
 /** Keywords accepted and ignored (documented as such in the schema). */
 export const IGNORED_KEYWORDS = new Set(['collections', 'debugger', 'remote_user', 'connection', 'module_defaults']);

@@ -72,6 +72,13 @@ describe('plays', () => {
   });
 });
 
+describe('vars', () => {
+  it('accepts vars as a list of mappings, merged in order', async () => {
+    const v = await loadPlaybook(good('vars-list.yml'));
+    expect(v.plays[0]!.vars).toEqual({ a: 3, b: 2 });
+  });
+});
+
 describe('tasks', () => {
   it('reads every task keyword', () => {
     const t = named(tasks(), 'copy a file') as Task;
