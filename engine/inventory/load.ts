@@ -103,7 +103,15 @@ async function parseDirectory(inv: Inventory, dir: string): Promise<void> {
  * (Ansible tries its yaml plugin, then ini).
  */
 async function parseFile(inv: Inventory, file: string): Promise<void> {
-  const text = await readFile(file, 'utf8');
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new TsplayError('TSPLAY_INVENTORY', `cannot read inventory ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, {
+      source: { file, line: 1, col: 1 },
+      cause: e,
+    });
+  }
   const ext = extname(file);
   if (YAML_EXTENSIONS.includes(ext)) {
     parseYamlInventory(inv, parseYamlAsInventory(text, file));

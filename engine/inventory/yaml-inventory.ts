@@ -27,9 +27,8 @@ export function isYamlInventory(y: YamlDoc): boolean {
 export function parseYamlInventory(inv: Inventory, y: YamlDoc): void {
   const root = y.doc.contents as Node | null;
   const where = root ? posOfNode(y, root) : { file: y.file, line: 1, col: 1 };
-  if (!root || (isScalar(root) && (root.value === null || root.value === ''))) {
-    throw new TsplayError('TSPLAY_INVENTORY', 'empty YAML inventory', { source: where });
-  }
+  // Ansible's yaml plugin refuses an empty file, then its ini plugin reads it as an empty inventory
+  if (!root || (isScalar(root) && (root.value === null || root.value === ''))) return;
   if (!isMap(root)) {
     throw new TsplayError('TSPLAY_INVENTORY', 'a YAML inventory must be a mapping of group names to groups', { source: where });
   }

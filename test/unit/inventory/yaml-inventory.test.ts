@@ -53,3 +53,10 @@ describe('YAML inventory', () => {
     expect((await yml('solo\n', 'hosts')).groups.get('ungrouped')!.hosts).toEqual(['solo']);
   });
 });
+
+describe('empty YAML inventories', () => {
+  it('an empty or comment-only YAML file is an empty inventory, as in Ansible', async () => {
+    expect((await yml('')).hostOrder).toEqual([]);
+    expect((await yml('# nothing yet\n')).hostOrder).toEqual([]);
+  });
+});
