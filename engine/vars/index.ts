@@ -6,8 +6,8 @@ export { pyStr, pyTruthy, pyJsonDumps } from './pyvalues.js';
 export { shaCrypt } from './crypt.js';
 export type { TemplateContext } from './types.js';
 
-/** Marks a mapping as one host's variables (for `hostvars`): templated values read from it render against it. */
-export function markVarsScope<T extends object>(vars: T): T {
-  Object.defineProperty(vars, Symbol.for('tsplay.varsScope'), { value: true, enumerable: false });
-  return vars;
-}
+/**
+ * Marks a mapping as one host's variables: templated values read from it
+ * render against it. Values of the `hostvars` variable are marked already.
+ */
+export { markScope as markVarsScope } from './strict.js';

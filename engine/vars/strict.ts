@@ -54,8 +54,17 @@ export interface RenderHooks {
   reveal(value: unknown): unknown;
 }
 export const NOT_FOUND = Symbol('tsplay.notFound');
-/** Marks a mapping as a host's variables: templated strings read from it are rendered against it. */
+/** A mapping with this key set to true is a host's variables: templated strings read from it are rendered against it. */
 export const VARS_SCOPE = Symbol.for('tsplay.varsScope');
+/** Mappings known to be a host's variables (the values of `hostvars`), without touching them. */
+const scopes = new WeakSet<object>();
+export function markScope<T extends object>(vars: T): T {
+  scopes.add(vars);
+  return vars;
+}
+export function isVarsScope(v: unknown): boolean {
+  return v !== null && typeof v === 'object' && (scopes.has(v) || (v as Record<symbol, unknown>)[VARS_SCOPE] === true);
+}
 export const HOOKS_KEY = '__tsplay';
 
 /**
@@ -141,7 +150,7 @@ function tsMember(context: Context, obj: unknown, key: unknown, target: string):
     const v = obj[k];
     if (v === undefined) return new JinjaUndefined(memberName(target, key));
     const hooks = hooksOf(context);
-    if (hooks && (obj as Record<symbol, unknown>)[VARS_SCOPE]) return hooks.resolveScoped(obj, v);
+    if (hooks && isVarsScope(obj)) return hooks.resolveScoped(obj, v);
     return hooks ? hooks.reveal(v) : v;
   }
   const method = pyMethod(obj, k);

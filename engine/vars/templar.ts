@@ -8,8 +8,8 @@ import type { VarsMap } from '../playbook/model.js';
 import type { TemplateContext } from './types.js';
 import type { CallEnv } from './filters/types.js';
 import { createEnvironment, FILTERS, stripPrefix, TESTS } from './environment.js';
-import { isPlainObject, pyTruthy } from './pyvalues.js';
-import { HOOKS_KEY, isUndefined, NOT_FOUND, raise, takeLastRaised, VARS_SCOPE, type RenderHooks } from './strict.js';
+import { isMapping, isPlainObject, pyTruthy } from './pyvalues.js';
+import { HOOKS_KEY, isUndefined, isVarsScope, markScope, NOT_FOUND, raise, takeLastRaised, type RenderHooks } from './strict.js';
 import { checkTemplate } from './check.js';
 import { withLiteralBackslashes } from './jinja-lexer.js';
 
@@ -38,7 +38,7 @@ const FALSE_WORDS = new Set(['false', 'no', 'off', 'n', 'f', '0', 'none', '']);
 export function hasTemplate(value: unknown): boolean {
   if (typeof value === 'string') return MARKERS.test(value);
   if (Array.isArray(value)) return value.some(hasTemplate);
-  if (isPlainObject(value) && !(value as Record<symbol, unknown>)[VARS_SCOPE]) {
+  if (isPlainObject(value) && !isVarsScope(value)) {
     return Object.entries(value).some(([k, v]) => MARKERS.test(k) || hasTemplate(v));
   }
   return false;
@@ -128,7 +128,7 @@ export class Templar {
   private renderIn(value: unknown, st: RenderState): unknown {
     if (typeof value === 'string') return this.renderStr(value, st);
     if (Array.isArray(value)) return value.map((v) => this.renderIn(v, st));
-    if (isPlainObject(value) && !(value as Record<symbol, unknown>)[VARS_SCOPE]) {
+    if (isPlainObject(value) && !isVarsScope(value)) {
       if (!hasTemplate(value)) return value;
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(value)) out[MARKERS.test(k) ? String(this.renderStr(k, st)) : k] = this.renderIn(v, st);
@@ -172,7 +172,7 @@ export class Templar {
       renderString: (text) => this.runTemplate(text, st, { fileLines: true }),
       member: (obj, key) => {
         const v = obj[key];
-        return v !== undefined && (obj as Record<symbol, unknown>)[VARS_SCOPE] ? resolveScoped(obj, v) : v;
+        return v !== undefined && isVarsScope(obj) ? resolveScoped(obj, v) : v;
       },
       filter: (name) => FILTERS[stripPrefix(name)] ?? this.unknown('filter', name),
       test: (name) => TESTS[stripPrefix(name)] ?? this.unknown('test', name),
@@ -188,6 +188,7 @@ export class Templar {
   private resolveVar(name: string, st: RenderState): unknown {
     if (st.cache.has(name)) return st.cache.get(name);
     const raw = readVar(st.vars, name);
+    if (name === 'hostvars' && isMapping(raw)) return this.scopedHostvars(raw, st);
     if (raw === NOT_FOUND || NO_DEEP_RENDER.has(name)) return raw;
     const value = this.reveal(raw);
     if (!hasTemplate(value)) {
@@ -212,6 +213,24 @@ export class Templar {
     } finally {
       st.stack.pop();
     }
+  }
+
+  /**
+   * `hostvars` as templates see it: each host's variables are a scope, so
+   * `hostvars['n2'].url` renders n2's "http://{{ ansible_host }}" with n2's
+   * variables. The caller's (lazy) hostvars is read, never copied.
+   */
+  private scopedHostvars(hostvars: Record<string, unknown>, st: RenderState): unknown {
+    const cached = st.cache.get('hostvars');
+    if (cached) return cached;
+    const view = new Proxy(hostvars, {
+      get: (target, key, receiver) => {
+        const v: unknown = Reflect.get(target, key, receiver);
+        return isMapping(v) ? markScope(v) : v;
+      },
+    });
+    st.cache.set('hostvars', view);
+    return view;
   }
 
   private env(ctx: TemplateContext): nunjucks.Environment {

@@ -147,6 +147,29 @@ describe('magic variables', () => {
   });
 });
 
+describe('hostvars as the executor builds it (a Proxy of plain maps)', () => {
+  it("templated values of another host render with that host's variables, lazily", () => {
+    const built: string[] = [];
+    const hosts = ['n1', 'n2'];
+    const hostvars = new Proxy({} as Record<string, unknown>, {
+      get: (_t, k) => {
+        if (typeof k !== 'string' || !hosts.includes(k)) return undefined;
+        built.push(k);
+        return { ansible_host: `10.0.0.${k.slice(1)}`, peer: 'https://{{ ansible_host }}:2380', name: '{{ inventory_hostname }}', inventory_hostname: k };
+      },
+      has: (_t, k) => typeof k === 'string' && hosts.includes(k),
+      ownKeys: () => hosts,
+    });
+    const v = { hostvars, inventory_hostname: 'n1', ansible_host: '10.0.0.1', groups: { etcd: hosts } };
+    expect(t.render("{{ hostvars['n2'].peer }}", v)).toBe('https://10.0.0.2:2380');
+    expect(built).toEqual(['n2']);
+    const cluster = "{% for h in groups.etcd %}{{ hostvars[h].name }}={{ hostvars[h]['peer'] }}{{ ',' if not loop.last }}{% endfor %}";
+    expect(t.render(cluster, v)).toBe('n1=https://10.0.0.1:2380,n2=https://10.0.0.2:2380');
+    expect(t.render("{{ groups.etcd | map('extract', hostvars, 'peer') | list }}", v)).toEqual(['https://10.0.0.1:2380', 'https://10.0.0.2:2380']);
+    expect(t.evaluate("hostvars['n9'] is defined", v)).toBe(false);
+  });
+});
+
 describe('vault values', () => {
   class Vaulted {
     constructor(readonly plaintext: string) {}
