@@ -11,6 +11,7 @@ import { parseTaskList } from './tasks.js';
 import { applyAll } from './inherit.js';
 import { instantiateRole, parseRoleEntry } from './roles.js';
 import { checkTaskTemplates } from './task-checks.js';
+import { checkNotify } from './notify-check.js';
 import { isTemplated } from './module-args.js';
 import { didYouMean } from './suggest.js';
 import { describeType, isMapNode, isSeqNode, mapEntries, nodePos, seqItems, toValue, type MapEntry } from './ynode.js';
@@ -39,7 +40,11 @@ export async function loadPlays(ctx: LoadCtx, file: string, from?: SourcePos): P
       const entries = mapEntries(y, node);
       const imp = entries.find((e) => e.key === 'import_playbook' || e.key === 'ansible.builtin.import_playbook');
       if (imp) plays.push(...(await importPlaybook(ctx, y, entries, imp)));
-      else plays.push(await parsePlay(ctx, y, node, entries));
+      else {
+        const play = await parsePlay(ctx, y, node, entries);
+        if (ctx.checking) checkNotify(ctx, play);
+        plays.push(play);
+      }
     }
     return plays;
   } finally {

@@ -44,6 +44,7 @@ const CASES: Record<string, Expected[]> = {
     ['TSPLAY_MODULE_ARGS', '4:9', "missing required argument 'dest'"],
   ],
   'unbalanced-free-form.yml': [['TSPLAY_MODULE_ARGS', '3:13', 'unbalanced quotes']],
+  'notify-unknown-handler.yml': [['TSPLAY_SCHEMA', '3:7', "notify 'restart ngnix' names no handler of the play (did you mean 'restart nginx'?)"]],
   'bad-meta.yml': [['TSPLAY_MODULE_ARGS', '3:13', "did you mean 'flush_handlers'"]],
   'bad-template-string.yml': [['TSPLAY_TEMPLATE_SYNTAX', '4:14']],
   'bad-template-in-vars.yml': [['TSPLAY_TEMPLATE_SYNTAX', '3:15']],
