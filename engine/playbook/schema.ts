@@ -14,11 +14,31 @@ function props(table: Record<string, KeywordSpec>, override: Record<string, Sche
   return out;
 }
 
+/** Every property gets a description (editors show it); modules should give their own. */
+function described(schema: Schema, owner: string): Schema {
+  const props = schema.properties as Record<string, Schema> | undefined;
+  for (const [k, v] of Object.entries(props ?? {})) {
+    if (v && typeof v === 'object') {
+      if (!v.description) v.description = `${k} (argument of ${owner})`;
+      described(v, owner);
+    }
+  }
+  for (const key of ['items', 'additionalProperties']) {
+    const sub = schema[key];
+    if (sub && typeof sub === 'object' && !Array.isArray(sub)) described(sub as Schema, owner);
+  }
+  for (const key of ['anyOf', 'oneOf', 'allOf']) {
+    const list = schema[key];
+    if (Array.isArray(list)) for (const sub of list) if (sub && typeof sub === 'object') described(sub as Schema, owner);
+  }
+  return schema;
+}
+
 function moduleProperties(): Record<string, Schema> {
   const out: Record<string, Schema> = {};
   for (const name of allModuleNames().sort()) {
     const mod = getModule(name)!;
-    const params = { ...(mod.params as Schema) };
+    const params = described(structuredClone(mod.params) as Schema, mod.name);
     delete params.$schema;
     delete params.$id;
     const alias = name === mod.name ? '' : ` (alias of ${mod.name})`;
