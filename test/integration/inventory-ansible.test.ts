@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { hostVarLayers, inventoryCommand, inventoryGraph, inventoryList, loadInventory, matchHosts } from '../../engine/inventory/index.js';
+import { hostVarLayers, inventoryCommand, inventoryGraph, inventoryList, limitHosts, loadInventory, matchHosts } from '../../engine/inventory/index.js';
 
 const ANSIBLE_INVENTORY = '/usr/bin/ansible-inventory';
 // where Debian's ansible-core keeps its Python package (the pattern test imports it)
@@ -62,6 +62,29 @@ function ansibleListHosts(source: string, patterns: string[]): Record<string, st
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return JSON.parse(out) as Record<string, string[]>;
+}
+
+/** Hosts of PATTERN under --limit LIMIT, by ansible-core's InventoryManager.subset (what --limit does). */
+const LIMIT_PY = `
+import json, sys
+from ansible.parsing.dataloader import DataLoader
+from ansible.inventory.manager import InventoryManager
+src, cases = sys.argv[1], json.loads(sys.argv[2])
+out = []
+for pattern, limit in cases:
+    inv = InventoryManager(loader=DataLoader(), sources=[src])
+    inv.subset(limit)
+    out.append([h.name for h in inv.get_hosts(pattern)])
+print(json.dumps(out))
+`;
+function ansibleLimit(source: string, cases: [string, string][]): string[][] {
+  const out = execFileSync('/usr/bin/python3', ['-c', LIMIT_PY, source, JSON.stringify(cases)], {
+    cwd: CWD,
+    env: { ...ENV, PYTHONPATH: ANSIBLE_PYTHONPATH },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return JSON.parse(out) as string[][];
 }
 
 const LIST_CASES = [
@@ -137,6 +160,26 @@ describe.skipIf(!haveAnsible)('inventory against ansible-inventory', () => {
     const sources = [join(FIXTURES, 'ini/basic.ini'), join(FIXTURES, 'yaml/basic.yml'), 'extra1,extra2:2022,'];
     const expected: unknown = JSON.parse(ansibleInventory([...sources.flatMap((s) => ['-i', s]), '--list']));
     expect(inventoryList(await loadInventory(sources))).toEqual(expected);
+  });
+
+  it('--limit matches ansible-core (InventoryManager.subset)', async () => {
+    const src = join(FIXTURES, 'ini/basic.ini');
+    const retry = join(CWD, 'retry.txt');
+    writeFileSync(retry, 'web02\ndb-y\n\nnot-there\n');
+    const cases: [string, string][] = [
+      ['all', 'web'],
+      ['prod', '!web'],
+      ['all', 'db*:&prod'],
+      ['web', 'web[0]:www.example.com'],
+      ['all', `@${retry}`],
+      ['all', `@${retry},top1`],
+      ['staging', 'prod'],
+    ];
+    const theirs = ansibleLimit(src, cases);
+    for (const [i, [pattern, limit]] of cases.entries()) {
+      const inv = await loadInventory([src]);
+      expect(limitHosts(inv, matchHosts(inv, pattern), limit), `${pattern} --limit ${limit}`).toEqual(theirs[i]);
+    }
   });
 
   const PATTERN_CASES: [string, string[]][] = [
