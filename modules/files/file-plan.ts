@@ -63,7 +63,7 @@ export function parseRecurseEntries(out: string): RecurseEntry[] {
     });
 }
 
-function entryDiffers(p: FileParams, e: RecurseEntry): boolean {
+export function entryDiffers(p: Pick<FileParams, "owner" | "group" | "mode">, e: RecurseEntry): boolean {
   if (e.type === 'l') return false;
   if (p.owner && !idMatches(String(p.owner), e.owner, e.uid)) return true;
   if (p.group && !idMatches(String(p.group), e.group, e.gid)) return true;

@@ -1,7 +1,6 @@
 import { posix } from 'node:path';
 import { defineModule, ModuleFailure, type ModuleContext } from '../../engine/module-api.js';
 import { shellQuote } from '../../engine/connection/types.js';
-import { formatMode, isOctalMode, octalModeValue } from '../lib/mode.js';
 import { probePaths, type ProbeRequest } from '../lib/probe.js';
 import { aliased, attrProps, pathProps, requireOneOf } from '../lib/schema.js';
 import { ancestorsOf, parseRecurseEntries, planFile, type FileApplyState, type FileFacts, type FileParams } from './file-plan.js';
@@ -19,19 +18,6 @@ export function stampForDate(stamp: string, format = '%Y%m%d%H%M.%S'): string {
   const m = /^(\d{4})(\d\d)(\d\d)(\d\d)(\d\d)\.(\d\d)$/.exec(stamp);
   if (format !== '%Y%m%d%H%M.%S' || !m) throw new ModuleFailure(`unsupported time '${stamp}' (format ${format}); use %Y%m%d%H%M.%S, 'now' or 'preserve'`);
   return `${m[1]}-${m[2]}-${m[3]} ${m[4]}:${m[5]}:${m[6]}`;
-}
-
-/** find(1) test matching entries whose owner/group/mode differ ('' when nothing is managed). */
-export function recurseMismatchTest(p: FileParams): string | undefined {
-  const tests: string[] = [];
-  if (p.owner) tests.push(`! -user ${shellQuote(p.owner)}`);
-  if (p.group) tests.push(`! -group ${shellQuote(p.group)}`);
-  if (p.mode !== undefined) {
-    if (isOctalMode(p.mode)) tests.push(`! -perm ${formatMode(octalModeValue(p.mode))}`);
-    else if (/^[ugoa]*=[rwx]*(,[ugoa]*=[rwx]*)*$/.test(String(p.mode))) tests.push(`! -perm ${shellQuote(String(p.mode))}`);
-    else return undefined; // relative symbolic modes: cannot tell cheaply, always apply
-  }
-  return tests.join(' -o ');
 }
 
 function extraScript(p: FileParams): string {

@@ -7,7 +7,7 @@ import { shellJoin, shellQuote } from '../../engine/connection/types.js';
 import { formatMode, isOctalMode, octalModeValue, type ModeParam } from '../lib/mode.js';
 import { probePaths, type PathStat } from '../lib/probe.js';
 import { attrProps, bool } from '../lib/schema.js';
-import { recurseMismatchTest } from './file.js';
+import { entryDiffers, parseRecurseEntries } from './file-plan.js';
 
 export interface UnarchiveParams {
   src: string;
@@ -51,7 +51,11 @@ export function archiveDiffers(facts: Pick<UnarchiveFacts, 'compareRc' | 'compar
   if (facts.compareRc > 1) return true;
   const lines = facts.compareOut.split('\n').filter((l) => l.trim() !== '');
   const ignored = (l: string): boolean =>
-    ((!!p.owner || !!p.group) && /: (Uid|Gid) differs$/.test(l)) || (p.mode !== undefined && /: Mode differs$/.test(l));
+    ((!!p.owner || !!p.group) && /: (Uid|Gid) differs$/.test(l)) ||
+    (p.mode !== undefined && /: Mode differs$/.test(l)) ||
+    // members stripped to nothing by --strip-components, and tar's notes
+    /^tar: : Warning: Cannot stat/.test(l) ||
+    /^tar: Removing leading/.test(l);
   return lines.some((l) => !ignored(l));
 }
 
@@ -61,7 +65,7 @@ export function planUnarchive(p: UnarchiveParams, facts: UnarchiveFacts) {
   const data: Record<string, unknown> = { dest: p.dest, src: p.src, extract_results: {} };
   if (bool(p.list_files, false)) data.files = facts.files;
   if (!archiveDiffers(facts, p) && !facts.attrsDiffer) return { changes: [], data, reason: `${p.dest} already holds the archive's files` };
-  return { changes: [`extract ${p.src} into ${p.dest}`], data };
+  return { changes: [`extract ${p.src} into ${p.dest}`], data, state: { members: extractedPaths(facts.files, p.extra_opts) } };
 }
 
 async function compare(ctx: ModuleContext, p: UnarchiveParams, archive: Buffer | undefined): Promise<Pick<UnarchiveFacts, 'compareRc' | 'compareOut' | 'files'>> {
@@ -79,29 +83,35 @@ async function compare(ctx: ModuleContext, p: UnarchiveParams, archive: Buffer |
   return { compareRc: rcLine ? Number(rcLine[1]) : 2, compareOut: out, files: list.split('\n').filter(Boolean) };
 }
 
-/** One find per member: does any differ from owner/group/mode? */
-async function membersDiffer(ctx: ModuleContext, p: UnarchiveParams, members: string[]): Promise<boolean> {
-  const test = recurseMismatchTest({ path: p.dest, owner: p.owner, group: p.group, mode: p.mode });
-  if (test === '' || !members.length) return false;
-  if (test === undefined) return true;
-  const guarded = test.replace(/! -perm (\S+)/, '( ! -type l -a ! -perm $1 )').replace(/[()]/g, '\\$&');
-  const names = members.filter((m) => m !== './' && m !== '.').map((m) => shellQuote(m)).join(' ');
-  const script = `for m in ${names}; do find ${shellQuote(p.dest)}/"$m" -maxdepth 0 \\( ${guarded} \\) -print; done 2>/dev/null | head -c1 | wc -c`;
-  const r = await ctx.run(script);
-  return Number(r.stdout.trim()) > 0;
+/** Member paths as extracted: --strip-components applied, the root entry dropped. */
+export function extractedPaths(members: string[], extraOpts: string[] = []): string[] {
+  const strip = Number(/^--strip-components=(\d+)$/.exec(extraOpts.find((o) => o.startsWith('--strip-components=')) ?? '')?.[1] ?? 0);
+  return members
+    .map((m) => m.split('/').slice(strip).join('/'))
+    .filter((m) => m !== '' && m !== '.' && m !== './');
 }
 
-function attrScript(p: UnarchiveParams, listCmd: string): string {
+/** Lists the distinct owner/group/mode/type of the members and lets the file planner judge them. */
+async function membersDiffer(ctx: ModuleContext, p: UnarchiveParams, members: string[]): Promise<boolean> {
+  if (!(p.owner || p.group || p.mode !== undefined) || !members.length) return false;
+  const names = members.map((m) => shellQuote(m)).join(' ');
+  const script = `for m in ${names}; do find ${shellQuote(p.dest)}/"$m" -maxdepth 0 -printf '%u %g %U %G %m %y\\n'; done 2>/dev/null | sort -u`;
+  const r = await ctx.run(script);
+  return parseRecurseEntries(r.stdout).some((e) => entryDiffers(p, e));
+}
+
+function attrScript(p: UnarchiveParams, members: string[]): string {
   const parts: string[] = [];
   const who = p.owner || p.group ? `${p.owner ?? ''}${p.group ? `:${p.group}` : ''}` : '';
   const mode = p.mode === undefined ? '' : isOctalMode(p.mode) ? formatMode(octalModeValue(p.mode)) : String(p.mode);
   if (!who && !mode) return '';
   const each = [who ? `chown -h ${shellQuote(who)} -- "$f"` : '', mode ? `[ -L "$f" ] || chmod ${shellQuote(mode)} -- "$f"` : ''].filter(Boolean).join('; ');
-  parts.push(`${listCmd} | while IFS= read -r m; do [ "$m" = ./ ] && continue; f=${shellQuote(p.dest)}/"$m"; ${each}; done`);
+  if (!members.length) return '';
+  parts.push(`for m in ${members.map(shellQuote).join(' ')}; do f=${shellQuote(p.dest)}/"$m"; ${each}; done`);
   return parts.join('\n');
 }
 
-export const unarchive = defineModule<UnarchiveParams, UnarchiveFacts>({
+export const unarchive = defineModule<UnarchiveParams, UnarchiveFacts, { members: string[] }>({
   name: 'unarchive',
   aliases: ['ansible.builtin.unarchive'],
   doc: {
@@ -138,7 +148,7 @@ export const unarchive = defineModule<UnarchiveParams, UnarchiveFacts>({
     if (base.createsExists || base.dest.type !== 'directory') return { ...base, compareRc: 0, compareOut: '', files: [] };
     const archive = p.remote_src ? undefined : readFileSync(ctx.findFile('files', p.src));
     const cmp = await compare(ctx, p, archive);
-    return { ...base, ...cmp, archive, attrsDiffer: await membersDiffer(ctx, p, cmp.files) };
+    return { ...base, ...cmp, archive, attrsDiffer: await membersDiffer(ctx, p, extractedPaths(cmp.files, p.extra_opts)) };
   },
   plan: (p, facts) => planUnarchive(p, facts),
   async apply(ctx, p, plan) {
@@ -149,7 +159,7 @@ export const unarchive = defineModule<UnarchiveParams, UnarchiveFacts>({
       await ctx.put(archive, src, { mode: '0600' });
     }
     const extract = shellJoin(['tar', '-C', p.dest, ...(p.extra_opts ?? []), '-x', '-f', src]);
-    const attrs = attrScript(p, shellJoin(['tar', '-t', '-f', src]));
+    const attrs = attrScript(p, plan.state?.members ?? []);
     const cleanup = archive ? shellJoin(['rm', '-f', '--', src]) : 'true';
     const r = await ctx.run(`${extract} && { ${attrs || 'true'}\n}; rc=$?; ${cleanup}; exit $rc`);
     if (r.rc !== 0) throw new ModuleFailure(`failed to extract ${p.src}: ${r.stderr.trim()}`, { command: r });

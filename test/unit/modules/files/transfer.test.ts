@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchModule as fetch, getUrl, slurp, stat, unarchive } from '../../../../modules/files/index.js';
 import { fetchDestination } from '../../../../modules/files/fetch.js';
 import { downloadCommand, parseChecksum, planGetUrl } from '../../../../modules/files/get-url.js';
-import { archiveDiffers, compressionFlag } from '../../../../modules/files/unarchive.js';
+import { archiveDiffers, compressionFlag, extractedPaths } from '../../../../modules/files/unarchive.js';
 import { missingStat } from '../../../../modules/lib/probe.js';
 import { replan, runModule } from '../../../helpers/module-context-files.js';
 
@@ -120,9 +120,14 @@ describe('unarchive', () => {
     expect(compressionFlag(Buffer.from([0x1f, 0x8b, 8]))).toEqual(['-z']);
     expect(compressionFlag(Buffer.from('BZh9'))).toEqual(['-j']);
     expect(compressionFlag(Buffer.from('ustar'))).toEqual([]);
+    expect(extractedPaths(['./', './a', './sub/', './sub/b'])).toEqual(['./a', './sub/', './sub/b']);
+    expect(extractedPaths(['pkg/', 'pkg/bin/', 'pkg/bin/t'], ['--strip-components=1'])).toEqual(['bin/', 'bin/t']);
     expect(archiveDiffers({ compareRc: 1, compareOut: './a: Uid differs\n' }, { owner: 'app' })).toBe(false);
     expect(archiveDiffers({ compareRc: 1, compareOut: './a: Size differs\n' }, { owner: 'app' })).toBe(true);
     expect(archiveDiffers({ compareRc: 0, compareOut: '' }, {})).toBe(false);
+    // recorded: tar --strip-components=1 -d on an up-to-date tree (the stripped top directory has no name)
+    expect(archiveDiffers({ compareRc: 1, compareOut: 'tar: : Warning: Cannot stat: No such file or directory\n' }, {})).toBe(false);
+    expect(archiveDiffers({ compareRc: 1, compareOut: 'tar: bin/tool: Warning: Cannot stat: No such file or directory\n' }, {})).toBe(true);
   });
 
   it('extracts a controller archive, is idempotent, re-extracts after a change, honours creates', async () => {
@@ -147,6 +152,13 @@ describe('unarchive', () => {
     expect((await runModule(unarchive, params, { baseDir: d })).changed).toBe(true);
     expect(readFileSync(join(dest, 'a'), 'utf8')).toBe('a\n');
     expect((await runModule(unarchive, { ...params, creates: join(dest, 'a') }, { baseDir: d })).changed).toBe(false);
+    const stripped = { src: join(d, 'files', 'app.tar.gz'), dest: join(d, 'strip'), remote_src: true, extra_opts: ['--strip-components=1'], mode: 'u=rwX,go=' };
+    mkdirSync(stripped.dest);
+    expect((await runModule(unarchive, stripped)).changed).toBe(true);
+    expect(readFileSync(join(stripped.dest, 'sub dir', 'b c'), 'utf8')).toBe('b\n');
+    expect(statSync(join(stripped.dest, 'sub dir', 'b c')).mode & 0o777).toBe(0o600);
+    expect(statSync(join(stripped.dest, 'sub dir')).mode & 0o777).toBe(0o700);
+    expect((await replan(unarchive, stripped)).changes).toEqual([]);
     const r2 = await runModule(unarchive, { src: join(d, 'files', 'app.tar.gz'), dest, remote_src: true, mode: '0600' });
     expect(r2.changed).toBe(true);
     expect(statSync(join(dest, 'a')).mode & 0o777).toBe(0o600);
