@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { hostVarLayers, inventoryCommand, inventoryGraph, inventoryList, limitHosts, loadInventory, matchHosts } from '../../engine/inventory/index.js';
+import { groupNamesOf, groupsMap, hostVarLayers, inventoryCommand, inventoryGraph, inventoryList, limitHosts, loadInventory, matchHosts } from '../../engine/inventory/index.js';
 
 const ANSIBLE_INVENTORY = '/usr/bin/ansible-inventory';
 // where Debian's ansible-core keeps its Python package (the pattern test imports it)
@@ -85,6 +85,25 @@ function ansibleLimit(source: string, cases: [string, string][]): string[][] {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return JSON.parse(out) as string[][];
+}
+
+/** The `groups` and per-host `group_names` magic variables, as ansible-core computes them. */
+const MAGIC_PY = `
+import json, sys
+from ansible.parsing.dataloader import DataLoader
+from ansible.inventory.manager import InventoryManager
+inv = InventoryManager(loader=DataLoader(), sources=[sys.argv[1]])
+names = {h.name: h.get_magic_vars()['group_names'] for h in inv.get_hosts('all')}
+print(json.dumps({'groups': inv.get_groups_dict(), 'group_names': names}))
+`;
+function ansibleMagic(source: string): { groups: Record<string, string[]>; group_names: Record<string, string[]> } {
+  const out = execFileSync('/usr/bin/python3', ['-c', MAGIC_PY, source], {
+    cwd: CWD,
+    env: { ...ENV, PYTHONPATH: ANSIBLE_PYTHONPATH },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return JSON.parse(out) as { groups: Record<string, string[]>; group_names: Record<string, string[]> };
 }
 
 const LIST_CASES = [
@@ -181,6 +200,16 @@ describe.skipIf(!haveAnsible)('inventory against ansible-inventory', () => {
       expect(limitHosts(inv, matchHosts(inv, pattern), limit), `${pattern} --limit ${limit}`).toEqual(theirs[i]);
     }
   });
+
+  for (const rel of ['ini/children-forward.ini', 'yaml/edge.yml', 'ini/edge.ini']) {
+    it(`groups and group_names match ansible-core on ${rel}`, async () => {
+      const src = join(FIXTURES, rel);
+      const theirs = ansibleMagic(src);
+      const inv = await loadInventory([src]);
+      expect(groupsMap(inv)).toEqual(theirs.groups);
+      for (const [host, names] of Object.entries(theirs.group_names)) expect(groupNamesOf(inv, host), host).toEqual(names);
+    });
+  }
 
   const PATTERN_CASES: [string, string[]][] = [
     ['ini/basic.ini', ['all', '*', 'web', 'prod', 'web:db', 'web,db', 'prod:&web', 'prod:!db', 'prod:!web[0]', 'web[0]', 'web[1:2]', 'web[-1]', 'web[2:]',
