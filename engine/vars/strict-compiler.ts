@@ -129,9 +129,21 @@ const patched: Record<string, CompileFn> = {
     this._emit('))');
   },
   compileTsIter(node, frame) {
-    this._emit(`(lineno = ${node.lineno}, colno = ${node.colno}, runtime.tsIter(`);
+    const names = node.names as string[];
+    const cond = node.cond as NjNode | null;
+    this._emit(`(lineno = ${node.lineno}, colno = ${node.colno}, `);
+    if (cond) this._emit('runtime.tsLoopFilter(');
+    this._emit('runtime.tsIter(');
     this._compileExpression(node.target, frame);
-    this._emit(`, ${Number(node.names)}))`);
+    this._emit(`, ${names.length})`);
+    if (cond) {
+      // `for h in hosts if cond`: the condition sees each item under the loop's names
+      const bind = names.length === 1 ? `frame.set(${JSON.stringify(names[0])}, item);` : names.map((n, i) => `frame.set(${JSON.stringify(n)}, item[${i}]);`).join(' ');
+      this._emit(`, ${names.length}, function(item) { frame = frame.push(); ${bind} try { return runtime.tsTruthy(`);
+      this._compileExpression(cond, frame);
+      this._emit('); } finally { frame = frame.pop(); } })');
+    }
+    this._emit(')');
   },
   compileInlineIf(node, frame) {
     this._emit('(runtime.tsTruthy(');
@@ -205,7 +217,7 @@ export function installStrictMode(): void {
   installLexerPatches(nj.lexer);
   Object.assign(nj.runtime, runtimeHelpers);
   const TsTruthy = nj.nodes.Node.extend('TsTruthy', { fields: ['target'] });
-  const TsIter = nj.nodes.Node.extend('TsIter', { fields: ['target', 'names'] });
+  const TsIter = nj.nodes.Node.extend('TsIter', { fields: ['target', 'names', 'cond'] });
   const proto = nj.compiler.Compiler.prototype;
   const origAssert = proto.assertType as (this: NjCompiler, node: unknown, ...types: unknown[]) => void;
   proto.assertType = function (this: NjCompiler, node: unknown, ...types: unknown[]): void {
@@ -241,8 +253,12 @@ function wrapConditionNodes(
     const orig = proto[name] as (this: NjCompiler, node: NjNode, ...rest: unknown[]) => void;
     proto[name] = function (this: NjCompiler, node: NjNode, ...rest: unknown[]) {
       if (this.throwOnUndefined && !(node.arr instanceof TsIter)) {
-        const names = (node.name as NjNode).typename === 'Array' ? ((node.name as NjNode).children as unknown[]).length : 1;
-        node.arr = new TsIter(node.lineno, node.colno, node.arr, names);
+        const nameNode = node.name as NjNode;
+        const names = nameNode.typename === 'Array' ? (nameNode.children as NjNode[]).map((c) => String(c.value)) : [String(nameNode.value)];
+        // nunjucks parses Jinja's loop filter `for x in xs if cond` as an inline if without else
+        const arr = node.arr as NjNode;
+        const loopFilter = arr.typename === 'InlineIf' && !arr.else_;
+        node.arr = new TsIter(node.lineno, node.colno, loopFilter ? arr.body : arr, names, loopFilter ? arr.cond : null);
       }
       return orig.call(this, node, ...rest);
     };

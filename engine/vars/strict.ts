@@ -176,6 +176,12 @@ function tsIter(v: unknown, names: number): unknown {
   return v;
 }
 
+/** Items kept by a loop filter; a dict iterated with two names becomes its (key, value) pairs. */
+function tsLoopFilter(items: unknown, names: number, keep: (item: unknown) => boolean): unknown[] {
+  const list = Array.isArray(items) ? items : isMapping(items) && names > 1 ? Object.entries(items) : [];
+  return list.filter(keep);
+}
+
 function tsIn(needle: unknown, hay: unknown): boolean {
   defined(needle);
   defined(hay);
@@ -257,6 +263,7 @@ export const runtimeHelpers = {
   tsMember,
   tsCall,
   tsIter,
+  tsLoopFilter,
   tsIn,
   tsCompare,
   tsArith,

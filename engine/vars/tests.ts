@@ -47,6 +47,10 @@ export const jinjaTests: Record<string, TestDef> = {
   defined: test((v) => !isUndefined(v), true),
   undefined: test((v) => isUndefined(v), true),
   none: test((v) => v === null),
+  // `x is true` / `x is none` reach us as the literal's text
+  true: test((v) => v === true),
+  false: test((v) => v === false),
+  null: test((v) => v === null),
   string: test((v) => typeof v === 'string'),
   number: test((v) => typeof v === 'number'),
   integer: test((v) => typeof v === 'number' && Number.isInteger(v)),

@@ -127,6 +127,12 @@ describe('renderString (template files)', () => {
     expect(t.renderString('{% for k, v in conf.items() %}{{ k }}={{ v }};{% endfor %}', vars)).toBe("name=pg;nested={'on': True};");
     expect(t.renderString('{% for x in empty %}x{% else %}none{% endfor %}', vars)).toBe('none');
   });
+  it('loop filters: for x in xs if cond (loop.last counts kept items)', () => {
+    const v = { hosts: [{ n: 'a', on: true }, { n: 'b', on: false }, { n: 'c', on: true }] };
+    expect(t.renderString('{% for h in hosts if h.on %}{{ h.n }}{{ "," if not loop.last }}{% endfor %}', v)).toBe('a,c');
+    expect(t.renderString("{% for k, val in {'x': 1, 'y': 2}.items() if val > 1 %}{{ k }}{% endfor %}", v)).toBe('y');
+    expect(t.renderString('{% for h in (hosts if true) %}{{ h.n }}{% endfor %}', v)).toBe('abc');
+  });
   it('{% include %} from ctx.searchPaths, with the same variables', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'tsplay-inc-'));
     writeFileSync(path.join(dir, 'part.j2'), 'name={{ name }}\n');

@@ -43,6 +43,11 @@ describe('type and value tests', () => {
     expect(ev('[1.5 is number, 2 is integer, 2.5 is float, false is boolean, 0 is boolean]')).toEqual([true, true, true, true, false]);
     expect(ev('[{} is mapping, [] is sequence, "x" is iterable, 3 is iterable]')).toEqual([true, true, true, false]);
   });
+  it('true, false, none as test names', () => {
+    expect(ev('[true is true, 1 is true, false is false, 0 is false, none is none, x is none, x is not none]', { x: 1 })).toEqual([
+      true, false, true, false, true, false, true,
+    ]);
+  });
   it('defined, undefined, truthy, falsy', () => {
     expect(ev('[x is defined, y is undefined, [] is falsy, [0] is truthy]', { x: null })).toEqual([true, true, true, true]);
   });
