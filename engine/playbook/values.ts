@@ -54,7 +54,8 @@ export function asStringList(s: ValueSite, commas = false): string[] {
   const split = (x: string) => (commas ? x.split(',').map((t) => t.trim()).filter(Boolean) : [x]);
   if (typeof v === 'string') return split(v);
   if (typeof v === 'number' || typeof v === 'boolean') return [String(v)];
-  if (Array.isArray(v) && v.every((x) => typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean')) return v.flatMap((x) => split(String(x)));
+  // as Ansible: a string is split on commas, list items are taken as they are
+  if (Array.isArray(v) && v.every((x) => typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean')) return v.map((x) => String(x));
   reportAt(s.ctx, s.y, s.node, 'TSPLAY_SCHEMA', `'${s.key}' must be a string or a list of strings, found ${describeType(v)}`);
   return [];
 }
