@@ -58,14 +58,29 @@ async function applyPlan(r: ModuleRun, ctx: ModuleContext, plan: Plan): Promise<
     return { status: 'changed', reason: plan.changes.join('; '), data: plan.data ?? {}, diff, check: true };
   }
   if (!r.module.apply) return { status: 'changed', reason: plan.changes.join('; '), data: plan.data ?? {}, diff };
-  const res = await r.module.apply(ctx, r.args, plan);
+  let res;
+  try {
+    res = await r.module.apply(ctx, r.args, plan);
+  } catch (e) {
+    return ranAnyway(errorResult(e), plan);
+  }
   const data = { ...(plan.data ?? {}), ...(res.data ?? {}) };
   if (res.failed) {
     const command = res.failed.command ? commandInfo(res.failed.command) : undefined;
-    return { status: 'failed', msg: res.failed.msg, data: withCommandData(data, res.failed.command), command };
+    return ranAnyway({ status: 'failed', msg: res.failed.msg, data: withCommandData(data, res.failed.command), command }, plan);
   }
   const outDiff = r.diff ? (res.diff ?? plan.diff) : undefined;
   return { status: res.changed ? 'changed' : 'ok', reason: plan.changes.join('; '), msg: res.msg, data, diff: outDiff };
+}
+
+/**
+ * A command that ran and failed still changed something as far as Ansible is
+ * concerned (command/shell report changed=true on failure): it counts as
+ * changed when its failure is ignored.
+ */
+function ranAnyway(result: TaskResult, plan: Plan): TaskResult {
+  if (result.status === 'failed' && plan.unpredictable) result.data = { ...result.data, changed: true };
+  return result;
 }
 
 export function errorResult(e: unknown): TaskResult {

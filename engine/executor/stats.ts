@@ -35,6 +35,7 @@ export function countResult(stats: Record<string, HostStats>, host: string, r: T
       if (how.ignoreErrors) {
         s.ok++;
         s.ignored++;
+        if (r.data.changed === true) s.changed++;
       } else if (how.rescued) s.rescued++;
       else s.failed++;
   }

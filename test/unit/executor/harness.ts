@@ -86,6 +86,7 @@ export const fakeModule = defineModule<FakeParams, { count?: number }>({
   },
   async apply(ctx, p, plan) {
     calls.push({ host: ctx.host, name: p.name ?? '', phase: 'apply', at: Date.now() });
+    if (p.msg === 'fail in apply') throw new ModuleFailure('apply failed');
     return { changed: true, data: plan.data };
   },
 });

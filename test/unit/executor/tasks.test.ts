@@ -99,6 +99,19 @@ describe('retries and result rules', () => {
     expect(h.summary.exitCode).toBe(0);
   });
 
+  it('an ignored failure of a command that ran counts as changed, as in Ansible', async () => {
+    const h = await runYaml(`
+- hosts: web
+  gather_facts: false
+  tasks:
+    - fake: { name: a, changed: true, unpredictable: true, msg: fail in apply }
+      ignore_errors: true
+    - fake: { name: b, changed: true, msg: fail in apply }
+      ignore_errors: true
+`, { inventory: ONE });
+    expect(h.summary.stats.h1).toMatchObject({ ok: 2, changed: 1, ignored: 2, failed: 0 });
+  });
+
   it('timeout cuts the task', async () => {
     const h = await runYaml(`
 - hosts: web
