@@ -128,6 +128,7 @@ function addGlobals(env: nunjucks.Environment): void {
     const { args, kw } = splitKwargs(raw);
     return { ...(isMapping(args[0]) ? args[0] : Object.fromEntries((args[0] as [string, unknown][] | undefined) ?? [])), ...kw };
   });
+  env.addGlobal('namespace', (...raw: unknown[]) => ({ ...splitKwargs(raw).kw }));
   env.addGlobal('__tsplay_capture', function (this: ContextLike, v: unknown) {
     (this.ctx[HOOKS_KEY] as { captured?: unknown }).captured = v;
     return '';

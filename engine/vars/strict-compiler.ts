@@ -195,6 +195,22 @@ const patched: Record<string, CompileFn> = {
     // `('a', 'b')` is a tuple in Jinja, not JS's comma operator
     this._compileAggregate(node, frame, 'runtime.tsTuple([', '])');
   },
+  compileSet(node, frame) {
+    const targets = node.targets as NjNode[];
+    const target = targets[0]!;
+    if (targets.length !== 1 || target.typename !== 'LookupVal' || !node.value) {
+      origCompile.compileSet!.call(this, node, frame);
+      return;
+    }
+    // `{% set ns.found = true %}` assigns an attribute (Jinja's namespace())
+    this._emit('runtime.tsSetAttr(');
+    this._compileExpression(target.target, frame);
+    this._emit(', ');
+    this._compileExpression(target.val, frame);
+    this._emit(', ');
+    this._compileExpression(node.value, frame);
+    this._emitLine(');');
+  },
   compileAdd: binary('+'),
   compileSub: binary('-'),
   compileMul: binary('*'),
@@ -207,6 +223,8 @@ const patched: Record<string, CompileFn> = {
 };
 
 let installed = false;
+/** nunjucks' own compile methods, for the cases our versions hand back */
+const origCompile: Record<string, CompileFn> = {};
 
 /** Installs the gated compiler patch and the runtime helpers (idempotent). */
 export function installStrictMode(): void {
@@ -226,6 +244,7 @@ export function installStrictMode(): void {
   };
   for (const [name, fn] of Object.entries(patched)) {
     const orig = proto[name] as CompileFn | undefined;
+    if (orig) origCompile[name] = orig;
     proto[name] = function (this: NjCompiler, node: NjNode, frame: { lookup(n: string): string | undefined }) {
       if (!this.throwOnUndefined && orig) return orig.call(this, node, frame);
       return fn.call(this, node, frame);

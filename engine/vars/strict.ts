@@ -182,6 +182,12 @@ function tsLoopFilter(items: unknown, names: number, keep: (item: unknown) => bo
   return list.filter(keep);
 }
 
+function tsSetAttr(obj: unknown, key: unknown, value: unknown): void {
+  defined(obj);
+  if (!isMapping(obj)) throw raise(new TsplayError('TSPLAY_TEMPLATE_ERROR', 'can only set attributes of a namespace() or dict'));
+  obj[String(key)] = value;
+}
+
 function tsIn(needle: unknown, hay: unknown): boolean {
   defined(needle);
   defined(hay);
@@ -264,6 +270,7 @@ export const runtimeHelpers = {
   tsCall,
   tsIter,
   tsLoopFilter,
+  tsSetAttr,
   tsIn,
   tsCompare,
   tsArith,

@@ -127,6 +127,10 @@ describe('renderString (template files)', () => {
     expect(t.renderString('{% for k, v in conf.items() %}{{ k }}={{ v }};{% endfor %}', vars)).toBe("name=pg;nested={'on': True};");
     expect(t.renderString('{% for x in empty %}x{% else %}none{% endfor %}', vars)).toBe('none');
   });
+  it('namespace() and {% set ns.attr %} carry values out of a loop', () => {
+    const text = '{% set ns = namespace(found=false, n=0) %}{% for h in hosts %}{% if h == "b" %}{% set ns.found = true %}{% endif %}{% set ns.n = ns.n + 1 %}{% endfor %}{{ ns.found }} {{ ns.n }}';
+    expect(t.renderString(text, vars)).toBe('True 2');
+  });
   it('loop filters: for x in xs if cond (loop.last counts kept items)', () => {
     const v = { hosts: [{ n: 'a', on: true }, { n: 'b', on: false }, { n: 'c', on: true }] };
     expect(t.renderString('{% for h in hosts if h.on %}{{ h.n }}{{ "," if not loop.last }}{% endfor %}', v)).toBe('a,c');
