@@ -15,11 +15,16 @@ export class RedactingEmitter {
   constructor(
     private readonly sink: EventSink,
     private readonly redact: (s: string) => string = (s) => s,
+    /** told of each new secret (the CLI's redactor, so its own output masks them too) */
+    private readonly onSecret?: (secret: string) => void,
   ) {}
 
   addSecret(value: unknown): void {
     if (typeof value === 'string') {
-      if (value.length >= MIN_SECRET_LENGTH) this.secrets.add(value);
+      if (value.length >= MIN_SECRET_LENGTH && !this.secrets.has(value)) {
+        this.secrets.add(value);
+        this.onSecret?.(value);
+      }
       return;
     }
     if (Array.isArray(value)) value.forEach((v) => this.addSecret(v));

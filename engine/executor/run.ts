@@ -14,7 +14,7 @@ export async function runPlaybook(opts: RunPlaybookOptions): Promise<RunSummary>
   const started = Date.now();
   const services = opts.services ?? (await loadDefaultServices());
   const pool = opts.pool ?? services.createPool(opts.connectionConfig);
-  const emitter = new RedactingEmitter(opts.emit, opts.redact);
+  const emitter = new RedactingEmitter(opts.emit, opts.redact, opts.redactor ? (s) => opts.redactor!.add(s) : undefined);
   const run: RunContext = {
     opts,
     services,

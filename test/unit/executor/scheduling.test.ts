@@ -51,6 +51,38 @@ describe('strategies', () => {
     expect(concurrency.max).toBe(1);
   });
 
+  it('free: handlers flush per host, run_once still runs once', async () => {
+    const h = await runYaml(`
+- hosts: web
+  strategy: free
+  gather_facts: false
+  tasks:
+    - fake: { name: once }
+      run_once: true
+    - fake: { name: c, changed: true }
+      notify: h
+  handlers:
+    - name: h
+      fake: { name: H }
+`);
+    expect(probeOrder().filter((x) => x.startsWith('once@'))).toHaveLength(1);
+    expect(probeOrder().filter((x) => x.startsWith('H@')).sort()).toEqual(['H@h1', 'H@h2', 'H@h3']);
+    expect(h.results.filter((r) => r.startsWith('fake|')).length).toBe(6);
+    expect(h.results.filter((r) => r.startsWith('h|')).length).toBe(3);
+  });
+
+  it('--strategy from the command line overrides the play', async () => {
+    await runYaml(`
+- hosts: web
+  gather_facts: false
+  tasks:
+    - fake: { name: a, sleep: "{{ 60 if inventory_hostname == 'h1' else 0 }}" }
+    - fake: { name: b }
+`, { strategy: 'free' });
+    const order = probeOrder();
+    expect(order.indexOf('b@h2')).toBeLessThan(order.indexOf('b@h1'));
+  });
+
   it('order: reverse_sorted', async () => {
     await runYaml(`
 - hosts: web

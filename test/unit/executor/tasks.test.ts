@@ -225,6 +225,18 @@ describe('delegation, no_log, facts', () => {
     expect(JSON.stringify(h.events)).not.toContain('s3cr3t-value');
   });
 
+  it('no_log values are handed to the CLI redactor', async () => {
+    const added: (string | undefined)[] = [];
+    await runYaml(`
+- hosts: web
+  gather_facts: false
+  tasks:
+    - fake_local: { data: { token: another-secret } }
+      no_log: true
+`, { inventory: ONE, redactor: { add: (s) => added.push(s) } });
+    expect(added).toContain('another-secret');
+  });
+
   it('redact is applied to every event string', async () => {
     const h = await runYaml(`
 - hosts: web
