@@ -85,8 +85,10 @@ export function resolveAction(input: ActionInput): ResolvedAction | undefined {
   if (!wrapped.name) return undefined;
   const moduleAs = wrapped.name;
   if (!isModuleName(moduleAs)) {
-    const m = closestMatch(moduleAs, moduleCandidates());
-    reportAt(ctx, scope.y, isWrapped ? entry.value : entry.keyNode, 'TSPLAY_UNKNOWN_MODULE', `unknown module '${moduleAs}'${m ? ` (did you mean '${m.match}'?)` : ''}`, { excerpt: moduleAs });
+    const short = moduleAs.split('.').pop()!;
+    const m = closestMatch(moduleAs, moduleCandidates()) ?? (short !== moduleAs ? closestMatch(short, moduleCandidates()) : undefined);
+    const hint = short !== moduleAs && getModule(short) ? `tsplay has '${short}' but not under the name '${moduleAs}'` : undefined;
+    reportAt(ctx, scope.y, isWrapped ? entry.value : entry.keyNode, 'TSPLAY_UNKNOWN_MODULE', `unknown module '${moduleAs}'${m ? ` (did you mean '${m.match}'?)` : ''}`, { excerpt: moduleAs, hint });
     return undefined;
   }
   const mod = META_NAMES.has(moduleAs) ? undefined : getModule(moduleAs);

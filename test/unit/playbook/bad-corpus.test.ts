@@ -27,6 +27,7 @@ const CASES: Record<string, Expected[]> = {
   'when-on-play.yml': [['TSPLAY_UNKNOWN_KEY', '2:3', 'not valid on a play']],
   'unknown-task-key.yml': [['TSPLAY_UNKNOWN_KEY', '5:7', "unknown keyword 'whn' (did you mean 'when'?)"]],
   'unknown-module.yml': [['TSPLAY_UNKNOWN_MODULE', '4:7', "unknown module 'tempalte' (did you mean 'template'?)"]],
+  'unknown-collection-module.yml': [['TSPLAY_UNKNOWN_MODULE', '3:7', "unknown module 'community.postgresql.tcopy' (did you mean 'tcopy'?)"]],
   'no-module.yml': [['TSPLAY_SCHEMA', '3:7', 'no module']],
   'two-modules.yml': [['TSPLAY_SCHEMA', '4:7', 'conflicting actions']],
   'missing-required-arg.yml': [['TSPLAY_MODULE_ARGS', '5:9', "missing required argument 'dest'"]],
