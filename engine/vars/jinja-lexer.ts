@@ -7,6 +7,7 @@ interface Tokenizer {
   isFinished(): boolean;
   current(): string;
   _parseString(delimiter: string): string;
+  trimBlocks: boolean;
   /** inside {{ }} rather than {% %} */
   tsInVar?: boolean;
   str: string;
@@ -36,6 +37,8 @@ export function installLexerPatches(lexer: { lex(src: string, opts: object): obj
       return tok;
     }
     const tok = orig.call(this);
+    // Jinja's trim_blocks also drops the newline after a comment tag
+    if (tok?.type === 'comment' && this.trimBlocks && this.str.charAt(this.index) === '\n') this.forward();
     if (tok?.type === 'left-curly') this.tsDepth = (this.tsDepth ?? 0) + 1;
     else if (tok?.type === 'right-curly') this.tsDepth = Math.max(0, (this.tsDepth ?? 0) - 1);
     else if (tok?.type === 'variable-start' || tok?.type === 'block-start') {

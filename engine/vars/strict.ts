@@ -22,6 +22,7 @@
  * untouched.
  */
 
+import nunjucks from 'nunjucks';
 import { TsplayError } from '../errors.js';
 import { isMapping, isTuple, percentFormat, pyCompare, pyEquals, pyStr, pyTruthy, tuple } from './pyvalues.js';
 import { pyMethod } from './methods.js';
@@ -159,12 +160,16 @@ function tsMember(context: Context, obj: unknown, key: unknown, target: string):
   return new JinjaUndefined(memberName(target, key), `'${kind}' has no attribute '${k}'`);
 }
 
+const SafeString = (nunjucks as unknown as { runtime: { SafeString: new () => object } }).runtime.SafeString;
+
 function tsCall(fn: unknown, name: string, context: Context, args: unknown[]): unknown {
   if (fn instanceof JinjaUndefined) throw raise(fn.toError());
   if (typeof fn !== 'function') {
     throw raise(new TsplayError('TSPLAY_TEMPLATE_ERROR', `'${name}' is not callable`));
   }
-  return (fn as (...a: unknown[]) => unknown).apply(context, args);
+  const result = (fn as (...a: unknown[]) => unknown).apply(context, args);
+  // a macro returns nunjucks' SafeString: to templates it is just a string
+  return result instanceof SafeString ? String(result) : result;
 }
 
 function tsIter(v: unknown, names: number): unknown {
