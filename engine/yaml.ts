@@ -18,10 +18,37 @@ export interface YamlDoc {
 export type YamlPath = readonly (string | number)[];
 
 /** Custom tags (the vault adds `!vault`); see registerYamlTag. */
-const customTags: (ScalarTag | CollectionTag)[] = [];
+const extraTags: (ScalarTag | CollectionTag)[] = [];
 
 export function registerYamlTag(tag: ScalarTag | CollectionTag): void {
-  customTags.push(tag);
+  extraTags.push(tag);
+}
+
+const BOOL = 'tag:yaml.org,2002:bool';
+
+/**
+ * PyYAML's 1.1 booleans: yes/no/on/off/true/false in three casings, but NOT
+ * y/n/Y/N, which the yaml library's 1.1 schema would turn into booleans.
+ */
+const pyTrue: ScalarTag = {
+  identify: (v) => v === true,
+  default: true,
+  tag: BOOL,
+  test: /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/,
+  resolve: () => true,
+};
+const pyFalse: ScalarTag = {
+  identify: (v) => v === false,
+  default: true,
+  tag: BOOL,
+  test: /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/,
+  resolve: () => false,
+};
+
+type Tags = Exclude<NonNullable<Parameters<typeof parseAllDocuments>[1]>['customTags'], null | undefined | unknown[]> extends (t: infer T) => unknown ? T : never;
+
+function customTags(tags: Tags): Tags {
+  return [pyTrue, pyFalse, ...tags.filter((t) => typeof t === 'string' || t.tag !== BOOL), ...extraTags];
 }
 
 export function parseYaml(text: string, file: string): YamlDoc {

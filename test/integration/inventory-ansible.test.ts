@@ -166,10 +166,9 @@ describe.skipIf(!haveAnsible)('inventory against ansible-inventory', () => {
     expect([file, dir]).toEqual([src, join(FIXTURES, 'precedence')]);
   });
 
-  // KNOWN BUG, not in the inventory code: engine/yaml.ts parses YAML 1.1 with
-  // the `yaml` library, which makes y/n/Y/N booleans; PyYAML (Ansible) keeps
-  // them strings. This test flips to failing once yaml.ts is fixed: then make it a plain `it`.
-  it.fails('y/n scalars stay strings as in PyYAML (fails until engine/yaml.ts is fixed)', async () => {
+  // The `yaml` library's 1.1 schema makes y/n/Y/N booleans; PyYAML (Ansible)
+  // keeps them strings. engine/yaml.ts overrides the bool tag to match.
+  it('y/n scalars stay strings as in PyYAML', async () => {
     const src = join(FIXTURES, 'yaml/y-n-scalars.yml');
     const expected: unknown = JSON.parse(ansibleInventory(['-i', src, '--list']));
     expect(inventoryList(await loadInventory([src]))).toEqual(expected);
