@@ -108,8 +108,9 @@ export function taskFileCandidates(file: string, at: { baseDir: string; rolePath
 }
 
 async function importTasks(ctx: LoadCtx, scope: FileScope, input: IncludeInput, parts: IncludeParts): Promise<TaskNode[]> {
-  const { file, params } = taskFileOf(ctx, scope, input.include);
-  if (file === undefined) return [];
+  const { file: written, params } = taskFileOf(ctx, scope, input.include);
+  if (written === undefined) return [];
+  const file = withMagicDirs(written, ctx, scope);
   if (isTemplated(file)) {
     reportAt(ctx, scope.y, input.include.value, 'TSPLAY_INCLUDE', `import_tasks needs a static file name, found '${file}'`, { hint: 'use include_tasks for a templated file name', excerpt: file });
     return [];
@@ -118,6 +119,13 @@ async function importTasks(ctx: LoadCtx, scope: FileScope, input: IncludeInput, 
   if (!found) return [];
   const tasks = await loadTasksOf(ctx, { ...scope, baseDir: dirname(found) }, found, nodePos(scope.y, input.include.value));
   return applyAll(tasks, { ...inheritable(parts.kw), vars: { ...params, ...parts.kw.vars }, notify: parts.notify });
+}
+
+/** `{{ playbook_dir }}` and `{{ role_path }}` are known when loading, as in Ansible's static imports. */
+function withMagicDirs(file: string, ctx: LoadCtx, scope: FileScope): string {
+  let out = file.replace(/\{\{\s*playbook_dir\s*\}\}/g, ctx.playbookDir);
+  if (scope.role) out = out.replace(/\{\{\s*role_path\s*\}\}/g, scope.role.path);
+  return out;
 }
 
 function findTaskFile(ctx: LoadCtx, scope: FileScope, at: { file: string; node: Node | null; what: string }): string | undefined {
