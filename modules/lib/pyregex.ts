@@ -16,16 +16,40 @@ export function pyRegex(source: string, opts: PyRegexOptions = {}): RegExp {
   let flags = opts.flags ?? '';
   let body = source;
   const inline = /^\(\?([aiLmsux]+)\)/.exec(body);
+  let verbose = false;
   if (inline) {
     body = body.slice(inline[0].length);
     for (const f of inline[1]!) if ('ims'.includes(f) && !flags.includes(f)) flags += f;
+    verbose = inline[1]!.includes('x');
   }
-  body = translateBody(body);
+  body = translateBody(verbose ? stripVerbose(body) : body);
   try {
     return new RegExp(body, flags);
   } catch (e) {
     throw new ModuleFailure(`invalid regular expression '${source}': ${(e as Error).message}`);
   }
+}
+
+/** re.VERBOSE: whitespace and #-comments outside classes and escapes are not part of the pattern. */
+function stripVerbose(src: string): string {
+  let out = '';
+  let inClass = false;
+  for (let i = 0; i < src.length; i++) {
+    const ch = src[i]!;
+    if (ch === '\\') {
+      out += ch + (src[i + 1] ?? '');
+      i++;
+    } else if (inClass) {
+      if (ch === ']') inClass = false;
+      out += ch;
+    } else if (ch === '[') {
+      inClass = true;
+      out += ch;
+    } else if (ch === '#') {
+      while (i < src.length && src[i] !== '\n') i++;
+    } else if (!/\s/.test(ch)) out += ch;
+  }
+  return out;
 }
 
 function translateBody(src: string): string {
@@ -55,6 +79,11 @@ function translateBody(src: string): string {
         out += '\\]';
         i++;
       }
+      continue;
+    }
+    if (src.startsWith('{,', i) && /^\{,\d+\}/.test(src.slice(i))) {
+      out += '{0,'; // Python's {,n} is {0,n}
+      i += 1;
       continue;
     }
     if (src.startsWith('(?P<', i)) {

@@ -42,6 +42,10 @@ describe('python regex translation', () => {
     expect(pyRegex('ab\\Z').test('ab\n')).toBe(false);
     expect(pyRegex('(?i)abc').test('ABC')).toBe(true);
     expect(pyRegex('[]a]').test(']')).toBe(true);
+    expect(pyRegex('(?x) ^ a \\ b  # comment\n [ ]c$').test('a bc')).toBe(false);
+    expect(pyRegex('(?x) ^ a \\ b  # comment\n [ ]c$').test('a b c')).toBe(true);
+    expect(pyRegex('^a{,2}$').test('aa')).toBe(true);
+    expect(pyRegex('^a{,2}$').test('aaa')).toBe(false);
   });
 
   it('replacement templates: \\1 \\g<1> \\g<name>, escapes, literal $', () => {
