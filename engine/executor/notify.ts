@@ -22,8 +22,12 @@ export function notifyHandlers(bc: BatchContext, host: string, task: Task, scope
 function renderNames(bc: BatchContext, host: string, task: Task, scope: Scope): string[] {
   const { templar } = bc.play.run.services;
   if (!task.notify.some((n) => templar.isTemplated(n))) return task.notify;
-  const vars = taskVarsFor({ bc, host, scope, task });
-  return task.notify.map((n) => String(templar.render(n, vars)));
+  try {
+    const vars = taskVarsFor({ bc, host, scope, task });
+    return task.notify.map((n) => String(templar.render(n, vars)));
+  } catch {
+    return task.notify; // reported as "no handler named ..." below
+  }
 }
 
 function handlerAnswers(pc: PlayContext, h: Task, name: string): boolean {

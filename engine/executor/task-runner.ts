@@ -34,13 +34,13 @@ export interface TaskOutput {
   noLog: boolean;
 }
 
+/** Never throws: whatever goes wrong becomes this host's failed result. */
 export async function runTaskOnHost(tr: TaskRun): Promise<TaskOutput> {
-  const run = tr.bc.play.run;
-  const { templar } = run.services;
-  const vars = taskVarsFor({ bc: tr.bc, host: tr.host, scope: tr.scope, task: tr.task });
-  const tctx = templateContext(tr);
+  const { templar } = tr.bc.play.run.services;
   let noLog = false;
   try {
+    const vars = taskVarsFor({ bc: tr.bc, host: tr.host, scope: tr.scope, task: tr.task });
+    const tctx = templateContext(tr);
     noLog = truthy(templar, inherited(tr.task, tr.scope, 'noLog') ?? tr.bc.play.play.noLog, vars, tctx);
     const delegate = delegation(tr, vars, tctx);
     const base = baseItemRun(tr, vars, tctx, noLog, delegate);

@@ -141,8 +141,12 @@ function finishHost(bc: BatchContext, f: Finish): Outcome {
 function ignoresErrors(bc: BatchContext, f: Finish): boolean {
   const value = inherited(f.task, f.entry.scope, 'ignoreErrors') ?? bc.play.play.ignoreErrors;
   if (typeof value !== 'string') return !!value;
-  const vars = taskVarsFor({ bc, host: f.entry.host, scope: f.entry.scope, task: f.task });
-  return truthy(bc.play.run.services.templar, value, vars);
+  try {
+    const vars = taskVarsFor({ bc, host: f.entry.host, scope: f.entry.scope, task: f.task });
+    return truthy(bc.play.run.services.templar, value, vars);
+  } catch {
+    return false; // an ignore_errors that cannot be rendered ignores nothing
+  }
 }
 
 /** any_errors_fatal: every host of the play stops after the current task. */
