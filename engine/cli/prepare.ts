@@ -37,7 +37,7 @@ export async function prepare(playbookArg: string | undefined, flags: PlaybookFl
   const templar = new Templar();
   const playbookFile = resolve(playbookArg);
   const rolesPath = cfg.rolesPath ?? [];
-  const found = await checkPlaybook(playbookFile, { inventory, rolesPath, templar });
+  const found = await checkPlaybook(playbookFile, { inventory, rolesPath, templar, extraVars });
   const problems = found.filter((e) => !isWarning(e));
   const warnings = found.filter(isWarning);
   let playbook: Playbook | undefined;
