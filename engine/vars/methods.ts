@@ -4,7 +4,7 @@
  * Only methods returning a value; mutating ones (`append`) return None as in
  * Python and change the list, which Jinja2 allows too.
  */
-import { isMapping, pyEquals, pyStr } from './pyvalues.js';
+import { isMapping, pyEquals, pyStr, tuple } from './pyvalues.js';
 
 type Method = (...args: unknown[]) => unknown;
 
@@ -105,7 +105,7 @@ function dictMethods(d: Record<string, unknown>): Record<string, Method> {
   return {
     keys: () => Object.keys(d),
     values: () => Object.values(d),
-    items: () => Object.entries(d),
+    items: () => Object.entries(d).map((e) => tuple(e)),
     get: (k, dflt) => (typeof k === 'string' && Object.hasOwn(d, k) ? d[k] : (dflt ?? null)),
     copy: () => ({ ...d }),
     update: (o) => {

@@ -82,6 +82,28 @@ function urlencode(v: unknown): string {
   return quote(v, '/', false);
 }
 
+const COMMENT_STYLES: Record<string, Record<string, string>> = {
+  plain: { decoration: '# ' },
+  erlang: { decoration: '% ' },
+  c: { decoration: '// ' },
+  cblock: { beginning: '/*', decoration: ' * ', end: ' */' },
+  xml: { beginning: '<!--', decoration: ' - ', end: '-->' },
+};
+
+/** Ansible's `comment` filter, parameter for parameter. */
+function comment(text: string, style: unknown, kw: Record<string, unknown>): string {
+  const styleParams = COMMENT_STYLES[pyStr(style ?? 'plain')] ?? fail(`comment: unknown style '${pyStr(style)}'`);
+  const prepostfix = pyStr(kw.decoration ?? styleParams.decoration).trimEnd();
+  const p: Record<string, unknown> = { newline: '\n', beginning: '', prefix: prepostfix, prefix_count: 1, decoration: '', postfix: prepostfix, postfix_count: 1, end: '', ...styleParams, ...kw };
+  const [nl, deco] = [pyStr(p.newline), pyStr(p.decoration)];
+  const beginning = p.beginning ? `${pyStr(p.beginning)}${nl}` : '';
+  const prefix = p.prefix ? (p.prefix !== nl ? `${pyStr(p.prefix)}${nl}` : nl).repeat(Number(p.prefix_count)) : '';
+  const body = `${deco}${text.split(nl).join(`${nl}${deco}`)}`.split(`${deco}${nl}`).join(`${deco.trimEnd()}${nl}`);
+  const postfix = ['', ...Array.from({ length: Number(p.postfix_count) }, () => pyStr(p.postfix))].join(nl);
+  const end = p.end ? `${nl}${pyStr(p.end)}` : '';
+  return beginning + prefix + body + postfix + end;
+}
+
 /** Python 3's round(): halves go to the even neighbour. */
 function roundHalfEven(n: number): number {
   const f = Math.floor(n);
@@ -137,6 +159,7 @@ export const coreFilters: Record<string, FilterDef> = {
   type_debug: filter((v) => pyTypeName(v)),
   indent: filter((v, [w = 4, first = false, blank = false], kw) => indent(pyStr(v), kw.width ?? w, kw.first ?? kw.indentfirst ?? first, kw.blank ?? blank)),
   center: filter((v, [w = 80]) => center(pyStr(v), w)),
+  comment: filter((v, [style], kw) => comment(pyStr(v), style, kw)),
   wordcount: filter((v) => (pyStr(v).match(/\w+/gu) ?? []).length),
   urlencode: filter((v) => urlencode(v)),
   quote: filter((v) => shellQuote(v === null || v === undefined ? '' : pyStr(v))),
