@@ -104,7 +104,22 @@ class Steps {
 
 function planAttrSteps(steps: Steps, p: FileParams, st: PathStat, path: string): void {
   const attrs = planAttrs(p, st);
-  if (hasAttrChange(attrs)) steps.add(attrs.descriptions.join(', '), attrCommand(path, attrs, { noDereference: st.type === 'link' }));
+  if (!hasAttrChange(attrs)) return;
+  steps.add(attrs.descriptions.join(', '), attrCommand(path, attrs, { noDereference: st.type === 'link' }));
+  // as Ansible's file diff: the attributes before and after
+  const before: string[] = [`path: ${path}`];
+  const after: string[] = [`path: ${path}`];
+  const pairs: [string, string | undefined, string][] = [
+    ['owner', attrs.owner, st.owner],
+    ['group', attrs.group, st.group],
+    ['mode', attrs.mode && `'${attrs.mode}'`, `'${formatMode(st.mode)}'`],
+  ];
+  for (const [key, want, was] of pairs) {
+    if (want === undefined) continue;
+    before.push(`${key}: ${was}`);
+    after.push(`${key}: ${want}`);
+  }
+  steps.diff.push({ path, before: `${before.join('\n')}\n`, after: `${after.join('\n')}\n` });
 }
 
 function planRecurse(steps: Steps, p: FileParams, facts: FileFacts, path: string): void {

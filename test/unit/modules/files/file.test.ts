@@ -20,7 +20,9 @@ describe('file planner (pure)', () => {
   });
 
   it('fixes the mode of an existing directory, and nothing when it is right', () => {
-    expect(planFile({ path: '/a/d', state: 'directory', mode: 0o700 }, facts(dirStat('/a/d'))).changes).toEqual(['mode 0755 -> 0700']);
+    const plan = planFile({ path: '/a/d', state: 'directory', mode: 0o700 }, facts(dirStat('/a/d')));
+    expect(plan.changes).toEqual(['mode 0755 -> 0700']);
+    expect(plan.diff).toEqual([{ path: '/a/d', before: "path: /a/d\nmode: '0755'\n", after: "path: /a/d\nmode: '0700'\n" }]);
     expect(planFile({ path: '/a/d', state: 'directory', mode: 'u=rwx,go=rx' }, facts(dirStat('/a/d'))).changes).toEqual([]);
   });
 
