@@ -152,4 +152,17 @@ describe.skipIf(!sshdAvailable())('executor on real sshd hosts', () => {
     }
     expect(readFileSync(join(appDir(0), 'reloads'), 'utf8')).toBe('reloaded\n');
   });
+
+  it('a host that went away is unreachable; the others finish; exit 3', async () => {
+    const gone = sshd.hosts[2]!;
+    sshd.kill(gone);
+    await new Promise((r) => setTimeout(r, 200));
+    const { summary, events } = await run(false);
+    expect(summary.exitCode).toBe(3);
+    expect(summary.unreachableHosts).toEqual([gone.name]);
+    expect(summary.stats[gone.name]).toMatchObject({ unreachable: 1, ok: 0 });
+    const goneResults = events.filter((e) => e.type === 'host_result' && e.host === gone.name);
+    expect(goneResults).toHaveLength(1);
+    for (const h of sshd.hosts.slice(0, 2)) expect(summary.stats[h.name]).toMatchObject({ failed: 0, unreachable: 0, changed: 0 });
+  });
 });
