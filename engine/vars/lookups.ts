@@ -138,8 +138,9 @@ export const LOOKUPS: Record<string, LookupFn> = {
       try {
         return execSync(pyStr(t), { cwd: env.ctx.baseDir, encoding: 'utf8', shell: '/bin/sh', stdio: ['ignore', 'pipe', 'pipe'] }).trimEnd();
       } catch (e) {
+        // the command is not repeated: it may hold a templated secret
         const status = (e as { status?: number }).status;
-        throw lookupError(`lookup_plugin.pipe(${pyStr(t)}) returned ${String(status)}`);
+        throw lookupError(`lookup('pipe') command returned ${String(status)}`, 'run the command by hand in the playbook directory to see its output');
       }
     }),
   items: (terms) => flatten(terms, 1, false),

@@ -289,7 +289,8 @@ export class Templar {
       if (found) return found;
     }
     const message = String(err.message ?? e).replace(/^\([^)]*\)( \[Line \d+(, Column \d+)?\])?\s*/, '').replace(/^(Template render error|Error): /, '');
-    return new TsplayError(code, `template error: ${message}`, { source: pos, excerpt: shown.length > 200 ? `${shown.slice(0, 200)}...` : shown });
+    const what = code === 'TSPLAY_TEMPLATE_SYNTAX' ? 'template syntax error' : 'template error';
+    return new TsplayError(code, `${what}: ${message}`, { source: pos, excerpt: shown.length > 200 ? `${shown.slice(0, 200)}...` : shown });
   }
 
   private position(base: SourcePos | undefined, lineno: number | undefined, colno: number | undefined, opts: RunOptions): SourcePos | undefined {

@@ -122,7 +122,8 @@ export const dataFilters: Record<string, FilterDef> = {
     try {
       return JSON.parse(pyStr(v)) as unknown;
     } catch (e) {
-      return fail(`from_json: ${(e as Error).message}`);
+      // Node quotes the input in its message; the input may be a secret
+      return fail(`from_json: ${(e as Error).message.replace(/, ".*" is not valid JSON$/s, '')}`);
     }
   }),
   to_yaml: filter((v, _a, kw) => toYaml(v, kw, false)),
