@@ -1,4 +1,9 @@
 import type { AnyModule } from '../../engine/module-api.js';
+import { apt } from './apt.js';
+import { dnf, yum } from './dnf.js';
+import { packageModule } from './package.js';
+import { service } from './service.js';
+import { systemd } from './systemd.js';
 
 /** Packages, services, firewalls, SELinux, kernel. */
-export const systemModules: AnyModule[] = [];
+export const systemModules: AnyModule[] = [packageModule, apt, dnf, yum, systemd, service];
