@@ -27,6 +27,8 @@ export interface RunContext {
   /** --step: still asking (false after "continue") */
   stepAsking: boolean;
   interrupted: boolean;
+  /** no further play runs (a whole batch failed, max_fail_percentage, any_errors_fatal), as ansible-playbook */
+  halted?: string;
   /** inventory variable layers per host, read before tasks need them (reading is async) */
   layers: Map<string, HostVarLayers>;
   /** loaded include files, so hosts including the same file share task objects */

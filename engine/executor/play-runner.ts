@@ -40,9 +40,13 @@ export async function runPlay(run: RunContext, play: Play, playIndex: number): P
     const bc: BatchContext = { play: pc, batch, batchIndex: i, endBatch: false, runOnce: new Map() };
     await loadVarsFiles(bc);
     await runBatch(bc);
-    if (!pc.stopped && batch.length > 0 && batch.every((h) => !hostStateOf(run.hosts, h).active) && i < batches.length - 1) {
-      pc.stopped = 'every host of the batch failed';
-      run.emitter.emit({ type: 'warning', v: 1, message: `${pc.stopped}: stopping the play`, source: play.source });
+    if (!pc.stopped && batch.length > 0 && batch.every((h) => !hostStateOf(run.hosts, h).active)) {
+      // ansible-playbook: a batch where every host failed ends the run ("NO MORE HOSTS LEFT")
+      pc.stopped = 'no more hosts left: every host of the batch failed';
+      run.halted = pc.stopped;
+      if (i < batches.length - 1 || playIndex < run.opts.playbook.plays.length - 1) {
+        run.emitter.emit({ type: 'warning', v: 1, message: `${pc.stopped}; stopping the run`, source: play.source });
+      }
     }
   }
   run.emitter.emit({ type: 'play_end', v: 1, name: play.name, stopped: run.interrupted ? 'interrupted' : pc.stopped });

@@ -39,7 +39,7 @@ export async function runPlaybook(opts: RunPlaybookOptions): Promise<RunSummary>
   emitter.emit({ type: 'run_start', v: 1, time: new Date(started).toISOString(), playbook: opts.playbook.file, check: !!opts.check, diff: !!opts.diff });
   let crashed = false;
   try {
-    for (let i = 0; i < opts.playbook.plays.length && !run.interrupted; i++) await runPlay(run, opts.playbook.plays[i]!, i);
+    for (let i = 0; i < opts.playbook.plays.length && !run.interrupted && !run.halted; i++) await runPlay(run, opts.playbook.plays[i]!, i);
   } catch (e) {
     crashed = true;
     emitter.emit({ type: 'warning', v: 1, message: `internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}` });

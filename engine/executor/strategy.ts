@@ -43,6 +43,7 @@ function checkFailures(bc: BatchContext): void {
   const failed = bc.batch.filter((h) => !hostStateOf(pc.run.hosts, h).active).length;
   if (exceedsMaxFail(failed, bc.batch.length, pc.play.maxFailPercentage)) {
     pc.stopped = `max_fail_percentage ${pc.play.maxFailPercentage}% exceeded: ${failed} of ${bc.batch.length} hosts failed`;
+    pc.run.halted = pc.stopped;
     pc.run.emitter.emit({ type: 'warning', v: 1, message: pc.stopped, source: pc.play.source });
   }
 }

@@ -154,6 +154,7 @@ function stopForFatalError(bc: BatchContext, host: string, ref: TaskRef): void {
   const pc = bc.play;
   if (pc.stopped) return;
   pc.stopped = `any_errors_fatal: ${host} failed "${ref.name}", stopping all hosts`;
+  pc.run.halted = pc.stopped;
   pc.run.emitter.emit({ type: 'warning', v: 1, message: pc.stopped, host, source: ref.source });
   for (const h of pc.playHosts) {
     const s = hostStateOf(pc.run.hosts, h);

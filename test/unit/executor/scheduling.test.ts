@@ -176,6 +176,53 @@ describe('max_fail_percentage', () => {
   });
 });
 
+describe('ending the run', () => {
+  it('when every host of a batch failed, no later batch or play runs (NO MORE HOSTS LEFT)', async () => {
+    const h = await runYaml(`
+- hosts: h1
+  gather_facts: false
+  tasks:
+    - fake: { name: a, fail: true }
+- hosts: web
+  gather_facts: false
+  tasks:
+    - fake: { name: b }
+`);
+    expect(probeOrder()).toEqual(['a@h1']);
+    expect(eventsOf(h.events, 'warning')[0]!.message).toMatch(/no more hosts left/);
+    expect(h.summary.exitCode).toBe(2);
+  });
+
+  it('after any_errors_fatal, later plays do not run', async () => {
+    await runYaml(`
+- hosts: web
+  any_errors_fatal: true
+  gather_facts: false
+  tasks:
+    - fake: { name: a, fail: "{{ inventory_hostname == 'h1' }}" }
+- hosts: web
+  gather_facts: false
+  tasks:
+    - fake: { name: b }
+`);
+    expect(probeOrder()).toEqual(['a@h1', 'a@h2', 'a@h3']);
+  });
+
+  it('a partly failed play lets the others go on to the next play', async () => {
+    await runYaml(`
+- hosts: web
+  gather_facts: false
+  tasks:
+    - fake: { name: a, fail: "{{ inventory_hostname == 'h1' }}" }
+- hosts: web
+  gather_facts: false
+  tasks:
+    - fake: { name: b }
+`);
+    expect(probeOrder()).toEqual(['a@h1', 'a@h2', 'a@h3', 'b@h2', 'b@h3']);
+  });
+});
+
 describe('any_errors_fatal and run_once', () => {
   it('any_errors_fatal stops every host after the failing task', async () => {
     const h = await runYaml(`
