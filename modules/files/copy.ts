@@ -25,6 +25,8 @@ export interface CopyParams {
 export interface CopyItem {
   dest: string;
   desired: Buffer;
+  /** remote_src: the host file standing for `desired` */
+  remote?: { src: string; checksum: string; size: number };
   current: PathStat;
   srcMode?: number;
 }
@@ -45,7 +47,6 @@ export interface CopyState {
 }
 
 const DIFF_MAX = 256 * 1024;
-const REMOTE_MAX = 64 * 1024 * 1024;
 
 function desiredContent(content: unknown): Buffer {
   if (typeof content === 'string') return Buffer.from(content);
@@ -57,19 +58,25 @@ function fileReq(path: string, diff: boolean): ProbeRequest {
   return { path, follow: true, checksum: 'sha1', contentMax: diff ? DIFF_MAX : undefined };
 }
 
-export async function probeSingle(ctx: ModuleContext, p: CopyParams, desired: Buffer, srcName: string | undefined): Promise<CopyFacts> {
-  const dest = p.dest;
-  const inDir = srcName ? posix.join(dest, srcName) : dest;
-  const reqs = [fileReq(dest, ctx.diff), fileReq(inDir, ctx.diff), { path: posix.dirname(dest), follow: true }];
-  const { stats, umask, user, group } = await probePaths(ctx, reqs);
+/** Where a single file goes: dest itself, or dest/srcName when dest is (or ends like) a directory. */
+function resolveSingle(p: CopyParams, stats: PathStat[], srcName: string | undefined): { dest: string; current: PathStat; makeParent?: string } {
   const [destStat, inDirStat, parent] = stats as [PathStat, PathStat, PathStat];
-  const toDir = dest.endsWith('/') || destStat.type === 'directory';
-  if (toDir && !srcName) throw new ModuleFailure(`can not use content with a dir as dest: ${dest}`);
-  if (!toDir && !parent.exists) throw new ModuleFailure(`Destination directory ${posix.dirname(dest)} does not exist`);
-  const current = toDir ? inDirStat : destStat;
-  const facts: CopyFacts = { umask, runAs: { user, group }, items: [{ dest: toDir ? inDir : dest, desired, current }], dirs: [] };
-  if (toDir && !destStat.exists) facts.makeParent = dest;
-  return facts;
+  const toDir = p.dest.endsWith('/') || destStat.type === 'directory';
+  if (toDir && !srcName) throw new ModuleFailure(`can not use content with a dir as dest: ${p.dest}`);
+  if (!toDir && !parent.exists) throw new ModuleFailure(`Destination directory ${posix.dirname(p.dest)} does not exist`);
+  if (!toDir) return { dest: p.dest, current: destStat };
+  return { dest: posix.join(p.dest, srcName!), current: inDirStat, makeParent: destStat.exists ? undefined : p.dest };
+}
+
+function singleReqs(p: CopyParams, srcName: string | undefined, diff: boolean): ProbeRequest[] {
+  const inDir = srcName ? posix.join(p.dest, srcName) : p.dest;
+  return [fileReq(p.dest, diff), fileReq(inDir, diff), { path: posix.dirname(p.dest), follow: true }];
+}
+
+export async function probeSingle(ctx: ModuleContext, p: CopyParams, desired: Buffer, srcName: string | undefined): Promise<CopyFacts> {
+  const { stats, umask, user, group } = await probePaths(ctx, singleReqs(p, srcName, ctx.diff));
+  const { dest, current, makeParent } = resolveSingle(p, stats, srcName);
+  return { umask, runAs: { user, group }, items: [{ dest, desired, current }], dirs: [], makeParent };
 }
 
 async function probeTree(ctx: ModuleContext, p: CopyParams, tree: SourceTree): Promise<CopyFacts> {
@@ -86,16 +93,18 @@ async function probeTree(ctx: ModuleContext, p: CopyParams, tree: SourceTree): P
   };
 }
 
+/** remote_src: compared by checksum, copied on the host (the content never travels). */
 async function probeRemoteSrc(ctx: ModuleContext, p: CopyParams): Promise<CopyFacts> {
   const src = p.src!;
-  const { stats } = await probePaths(ctx, [{ path: src, follow: true, checksum: 'sha1', contentMax: REMOTE_MAX }]);
+  const reqs = [{ path: src, follow: true, checksum: 'sha1' as const }, ...singleReqs(p, posix.basename(src), false)];
+  const { stats, umask, user, group } = await probePaths(ctx, reqs);
   const st = stats[0]!;
   if (!st.exists) throw new ModuleFailure(`Source ${src} not found`);
   if (st.type === 'directory') throw new ModuleFailure(`remote_src of a directory is not supported: ${src}`);
-  if (!st.content) throw new ModuleFailure(`Source ${src} is not readable or larger than ${REMOTE_MAX} bytes`);
-  const facts = await probeSingle(ctx, p, st.content, posix.basename(src));
-  for (const it of facts.items) it.srcMode = st.mode;
-  return facts;
+  if (!st.checksum) throw new ModuleFailure(`Source ${src} is not readable`);
+  const { dest, current, makeParent } = resolveSingle(p, stats.slice(1), posix.basename(src));
+  const remote = { src, checksum: st.checksum, size: st.size };
+  return { umask, runAs: { user, group }, items: [{ dest, desired: Buffer.alloc(0), current, srcMode: st.mode, remote }], dirs: [], makeParent };
 }
 
 function readControllerSource(ctx: ModuleContext, src: string): SourceTree {
@@ -138,6 +147,7 @@ export function planCopy(p: CopyParams, facts: CopyFacts, noLog: boolean): Plan<
       force: bool(p.force, true),
       before: item.current.content,
       runAs: facts.runAs,
+      remote: item.remote,
     });
     changes.push(...plan.changes);
     if (plan.changes.length) files.push(plan.state!);

@@ -7,7 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
 import type { ModuleContext, Plan } from '../../engine/module-api.js';
 import { ModuleFailure } from '../../engine/module-api.js';
-import { shellQuote } from '../../engine/connection/types.js';
+import { shellJoin, shellQuote } from '../../engine/connection/types.js';
 import type { FileDiff } from '../../engine/results.js';
 import { attrCommand, hasAttrChange, planAttrs, type AttrChange, type AttrParams } from './attrs.js';
 import { contentDiff } from './diff.js';
@@ -32,10 +32,14 @@ export interface ContentPlanInput {
   before?: Buffer;
   /** who the module runs as: owner of a new file without owner/group */
   runAs?: { user: string; group: string };
+  /** the content is a file on the host (copy remote_src): compared by checksum, copied there */
+  remote?: { src: string; checksum: string; size: number };
 }
 
 export interface ContentWrite {
   content: Buffer;
+  /** copy this host file instead of sending content */
+  remoteSrc?: string;
   mode?: string;
   owner?: string;
   group?: string;
@@ -55,6 +59,7 @@ export function sha1(data: Buffer | string): string {
 }
 
 function sameContent(input: ContentPlanInput): boolean {
+  if (input.remote) return input.current.checksum === input.remote.checksum;
   if (input.before !== undefined) return input.before.equals(input.desired);
   return input.current.checksum === sha1(input.desired);
 }
@@ -64,6 +69,7 @@ function newFileWrite(input: ContentPlanInput): ContentWrite {
   const mode = targetMode(params.mode, { isDir: false, defaultMode: defaultCreateMode(input.umask, false) });
   return {
     content: input.desired,
+    remoteSrc: input.remote?.src,
     mode: formatMode(mode ?? defaultCreateMode(input.umask, false)),
     owner: params.owner ? String(params.owner) : undefined,
     group: params.group ? String(params.group) : undefined,
@@ -74,7 +80,7 @@ function newFileWrite(input: ContentPlanInput): ContentWrite {
 function replaceWrite(input: ContentPlanInput): ContentWrite {
   const { params, current } = input;
   const mode = targetMode(params.mode, { current: current.mode, isDir: false }) ?? current.mode;
-  return { content: input.desired, mode: formatMode(mode), owner: String(params.owner || current.owner), group: String(params.group || current.group) };
+  return { content: input.desired, remoteSrc: input.remote?.src, mode: formatMode(mode), owner: String(params.owner || current.owner), group: String(params.group || current.group) };
 }
 
 /** Plans the content and attributes of a regular file. */
@@ -99,16 +105,16 @@ export function planContentFile(input: ContentPlanInput): Plan<ContentState> {
     }
     if (attrs.mode) finalMode = parseInt(attrs.mode, 8);
   }
-  if (state.write) {
-    finalMode = parseInt(state.write.mode!, 8);
+  if (state.write) finalMode = parseInt(state.write.mode!, 8);
+  if (state.write && !input.remote) {
     const d = contentDiff({ path, before: current.exists ? input.before : Buffer.alloc(0), after: input.desired, mode: finalMode, noLog: input.noLog });
     // the old content was not fetched (too large for a diff): do not show it as empty
     diff = [current.exists && input.before === undefined ? { path, before: '', after: '', hidden: true } : d];
   }
   const keptOld = current.exists && input.force === false;
   const data: Record<string, unknown> = {
-    checksum: keptOld ? (current.checksum ?? sha1(input.before ?? input.desired)) : sha1(input.desired),
-    size: state.write ? input.desired.length : current.size,
+    checksum: keptOld ? (current.checksum ?? sha1(input.before ?? input.desired)) : (input.remote?.checksum ?? sha1(input.desired)),
+    size: state.write ? (input.remote?.size ?? input.desired.length) : current.size,
     mode: formatMode(finalMode),
   };
   const owner = params.owner || (current.exists ? current.owner : input.runAs?.user);
@@ -129,6 +135,19 @@ export async function makeBackup(ctx: ModuleContext, path: string): Promise<stri
   return r.stdout.trim();
 }
 
+/** Puts the new content (or copies the host source) to a temporary file next to the destination. */
+async function stage(ctx: ModuleContext, path: string, write: ContentWrite): Promise<string> {
+  const tmp = posix.join(posix.dirname(path), `.${posix.basename(path)}.tsplay-stage-${randomBytes(4).toString('hex')}`);
+  if (!write.remoteSrc) {
+    await ctx.put(write.content, tmp, { mode: write.mode, owner: write.owner, group: write.group });
+    return tmp;
+  }
+  const who = write.owner || write.group ? `${write.owner ?? ''}${write.group ? `:${write.group}` : ''}` : '';
+  const steps = [shellJoin(['cp', '--', write.remoteSrc, tmp]), write.mode ? shellJoin(['chmod', write.mode, '--', tmp]) : '', who ? shellJoin(['chown', who, '--', tmp]) : ''];
+  await ctx.runOk(`${steps.filter(Boolean).join(' && ')} || { rm -f -- ${shellQuote(tmp)}; exit 1; }`);
+  return tmp;
+}
+
 /** Writes the planned content (validated first if asked) or fixes attributes. */
 export async function applyContentFile(ctx: ModuleContext, state: ContentState): Promise<{ backupFile?: string }> {
   let backupFile: string | undefined;
@@ -137,22 +156,21 @@ export async function applyContentFile(ctx: ModuleContext, state: ContentState):
     if (state.attrs && hasAttrChange(state.attrs)) await ctx.runOk(attrCommand(path, state.attrs));
     return {};
   }
-  const putOpts = { mode: write.mode, owner: write.owner, group: write.group };
+  if (!state.validate && !write.remoteSrc) {
+    if (state.backup && state.exists) backupFile = await makeBackup(ctx, path);
+    await ctx.put(write.content, path, { mode: write.mode, owner: write.owner, group: write.group });
+    return { backupFile };
+  }
+  const tmp = await stage(ctx, path, write);
   if (state.validate) {
-    const tmp = posix.join(posix.dirname(path), `.${posix.basename(path)}.tsplay-validate-${randomBytes(4).toString('hex')}`);
-    await ctx.put(write.content, tmp, putOpts);
-    const cmd = validateCommand(state.validate, tmp);
-    const r = await ctx.run(cmd);
+    const r = await ctx.run(validateCommand(state.validate, tmp));
     if (r.rc !== 0) {
       await ctx.run(['rm', '-f', '--', tmp]);
       throw new ModuleFailure(`failed to validate: rc ${r.rc}: ${(r.stderr || r.stdout).trim()}`, { command: r });
     }
-    if (state.backup && state.exists) backupFile = await makeBackup(ctx, path);
-    await ctx.runOk(['mv', '-f', '--', tmp, path]);
-    return { backupFile };
   }
   if (state.backup && state.exists) backupFile = await makeBackup(ctx, path);
-  await ctx.put(write.content, path, putOpts);
+  await ctx.runOk(['mv', '-f', '--', tmp, path]);
   return { backupFile };
 }
 

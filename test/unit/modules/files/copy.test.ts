@@ -124,6 +124,21 @@ describe('copy on the local host', () => {
     await runModule(copy, { src: join(d, 'src'), dest: join(d, 'dst'), remote_src: true, mode: 'preserve' });
     expect(readFileSync(join(d, 'dst'), 'utf8')).toBe('remote\n');
     expect(statSync(join(d, 'dst')).mode & 0o777).toBe(0o751);
+    const params = { src: join(d, 'src'), dest: join(d, 'dst'), remote_src: true, mode: 'preserve' };
+    const again = await runModule(copy, params);
+    expect(again.changed).toBe(false);
+    // compared by checksum: the content never travels through the probe
+    expect((again.facts as { items: { desired: Buffer }[] }).items[0]!.desired.length).toBe(0);
+    writeFileSync(join(d, 'src'), 'remote v2\n');
+    const r = await runModule(copy, { ...params, backup: true, validate: 'grep -q v2 %s' });
+    expect(r.result!.data).toMatchObject({ checksum: sha1('remote v2\n'), size: 10 });
+    expect(readFileSync(join(d, 'dst'), 'utf8')).toBe('remote v2\n');
+    expect(readFileSync(r.result!.data!.backup_file as string, 'utf8')).toBe('remote\n');
+    await expect(runModule(copy, { ...params, validate: 'grep -q v3 %s' }, {})).resolves.toMatchObject({ changed: false });
+    writeFileSync(join(d, 'src'), 'remote v3\n');
+    await expect(runModule(copy, { ...params, validate: 'grep -q v4 %s' })).rejects.toThrow(/failed to validate/);
+    expect(readFileSync(join(d, 'dst'), 'utf8')).toBe('remote v2\n');
+    expect(readdirSync(d).filter((f) => f.includes('tsplay'))).toEqual([]);
   });
 
   it('handles paths with spaces, quotes, $(), backticks, ; and newlines', async () => {
