@@ -151,7 +151,7 @@ export class Templar {
     const hooks = this.hooks(st);
     this.runTemplate(`${CAPTURE_PREFIX}${expr}) }}`, st, { hooks, shown: expr, literalBackslashes });
     const v = hooks.captured;
-    if (isUndefined(v)) throw this.located(v.toError(), st.ctx, expr);
+    if (isUndefined(v)) throw this.located(v.toError(), { source: st.ctx.source, excerpt: expr });
     return v;
   }
 
@@ -197,7 +197,7 @@ export class Templar {
     }
     if (st.stack.includes(name)) {
       const chain = [...st.stack.slice(st.stack.indexOf(name)), name].join(' -> ');
-      throw raise(this.located(new TsplayError('TSPLAY_TEMPLATE_ERROR', `recursive loop in variable ${chain}`), st.ctx));
+      throw raise(this.located(new TsplayError('TSPLAY_TEMPLATE_ERROR', `recursive loop in variable ${chain}`), { source: st.ctx.source }));
     }
     st.stack.push(name);
     try {
@@ -275,33 +275,50 @@ export class Templar {
 
   /** A nunjucks error (or the TsplayError it wraps) as a TsplayError at the right place. */
   private convert(e: unknown, code: 'TSPLAY_TEMPLATE_ERROR' | 'TSPLAY_TEMPLATE_SYNTAX', ctx: TemplateContext, opts: RunOptions, src: string): TsplayError {
-    let shown = opts.shown ?? src;
     const inner = findTsplayError(e) ?? takeLastRaised();
     const err = e as { lineno?: number; colno?: number; message?: string };
     // parse errors carry 1-based positions, runtime ones the 0-based ones our compiled code tracks
     const shift = code === 'TSPLAY_TEMPLATE_ERROR' ? 1 : 0;
-    const pos = this.position(ctx.source, err.lineno === undefined ? undefined : err.lineno + shift, err.colno === undefined ? undefined : err.colno + shift, opts);
-    if (opts.fileLines && err.lineno !== undefined) shown = src.split('\n')[err.lineno + shift - 1]?.trim() ?? shown;
-    if (inner) return inner.source ? inner : this.located(inner, { ...ctx, source: pos }, shown);
+    const line = err.lineno === undefined ? undefined : err.lineno + shift;
+    const where = this.where(ctx.source, line, err.colno === undefined ? undefined : err.colno + shift, opts, src);
+    if (inner) return inner.source ? inner : this.located(inner, where);
     if (/(filter|test) not found/.test(String(err.message))) {
       // name the unknown filter/test with a suggestion, as the static check does
-      const found = checkTemplate(src, this.env(ctx), pos)[0];
+      const found = checkTemplate(src, this.env(ctx), where.source)[0];
       if (found) return found;
     }
     const message = String(err.message ?? e).replace(/^\([^)]*\)( \[Line \d+(, Column \d+)?\])?\s*/, '').replace(/^(Template render error|Error): /, '');
     const what = code === 'TSPLAY_TEMPLATE_SYNTAX' ? 'template syntax error' : 'template error';
-    return new TsplayError(code, `${what}: ${message}`, { source: pos, excerpt: shown.length > 200 ? `${shown.slice(0, 200)}...` : shown });
+    return new TsplayError(code, `${what}: ${message}`, { ...where, excerpt: clip(where.excerpt) });
   }
 
-  private position(base: SourcePos | undefined, lineno: number | undefined, colno: number | undefined, opts: RunOptions): SourcePos | undefined {
-    if (!base || !opts.fileLines || !lineno) return base;
-    return { file: base.file, line: base.line + lineno - 1, col: lineno === 1 ? base.col + (colno ?? 1) - 1 : (colno ?? 1) };
+  /**
+   * Where an error is. For a template file, the failing line: as the source
+   * when ctx.source is the file itself (line 1, col 1), else as a hint beside
+   * the task's position.
+   */
+  private where(base: SourcePos | undefined, line: number | undefined, col: number | undefined, opts: RunOptions, src: string): Where {
+    if (!opts.fileLines || !line) return { source: base, excerpt: opts.shown ?? src };
+    const excerpt = src.split('\n')[line - 1]?.trim();
+    if (base && base.line === 1 && base.col === 1) return { source: { file: base.file, line, col: col ?? 1 }, excerpt };
+    return { source: base, excerpt, hint: `at line ${line} of the template` };
   }
 
-  private located(err: TsplayError, ctx: TemplateContext, excerpt?: string): TsplayError {
-    if (err.source || !ctx.source) return err;
-    return new TsplayError(err.code, err.message, { source: ctx.source, hint: err.hint, excerpt: err.excerpt ?? excerpt, cause: err });
+  private located(err: TsplayError, where: Where): TsplayError {
+    if (err.source || (!where.source && !where.hint)) return err;
+    const hint = [err.hint, where.hint].filter(Boolean).join('; ') || undefined;
+    return new TsplayError(err.code, err.message, { source: where.source, hint, excerpt: err.excerpt ?? clip(where.excerpt), cause: err });
   }
+}
+
+interface Where {
+  source?: SourcePos;
+  hint?: string;
+  excerpt?: string;
+}
+
+function clip(text: string | undefined): string | undefined {
+  return text !== undefined && text.length > 200 ? `${text.slice(0, 200)}...` : text;
 }
 
 interface RunOptions {

@@ -36,6 +36,12 @@ describe('checkSyntax', () => {
     expect(t.checkExpression('x | boool')[0]?.message).toBe("unknown filter 'boool' (did you mean 'bool'?)");
     expect(t.checkExpression('x ==')[0]?.code).toBe('TSPLAY_TEMPLATE_SYNTAX');
   });
+  it('a syntax error in a template file points at its line', () => {
+    const file = { file: 'templates/patroni.yml.j2', line: 1, col: 1 };
+    expect(() => t.renderString('scope: x\nname: {{ a + }}\n', { a: 1 }, { source: file })).toThrow(
+      expect.objectContaining({ code: 'TSPLAY_TEMPLATE_SYNTAX', source: expect.objectContaining({ file: file.file, line: 2 }) }),
+    );
+  });
   it('a syntax error at render time is TSPLAY_TEMPLATE_SYNTAX too', () => {
     expect(() => t.render('{{ x + }}', { x: 1 }, { source })).toThrow(expect.objectContaining({ code: 'TSPLAY_TEMPLATE_SYNTAX', source }));
   });

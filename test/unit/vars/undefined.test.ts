@@ -52,6 +52,13 @@ describe('undefined variables are errors that name the variable', () => {
     expect(e.source).toEqual({ file: 'templates/x.j2', line: 3, col: 8 }); // at the name
     expect(e.excerpt).toBe('x={{ missing_var }}');
   });
+  it("a template file rendered at a task's position: the task's source, the template line as hint", () => {
+    const e = thrown(() => t.renderString('a\n{% if y %}{% endif %}\n', vars, { source: src }));
+    expect(e.message).toBe("'y' is undefined");
+    expect(e.source).toEqual(src);
+    expect(e.hint).toBe('at line 2 of the template');
+    expect(e.excerpt).toBe('{% if y %}{% endif %}');
+  });
 });
 
 describe('guarded uses of undefined work as in Ansible', () => {
