@@ -4,6 +4,7 @@ import { dnf, yum } from './dnf.js';
 import { packageModule } from './package.js';
 import { service } from './service.js';
 import { systemd } from './systemd.js';
+import { ufw } from './ufw.js';
 
 /** Packages, services, firewalls, SELinux, kernel. */
-export const systemModules: AnyModule[] = [packageModule, apt, dnf, yum, systemd, service];
+export const systemModules: AnyModule[] = [packageModule, apt, dnf, yum, systemd, service, ufw];
