@@ -14,7 +14,7 @@ export function taskRef(pc: PlayContext, node: Task | DynamicInclude): TaskRef {
   if (!ref) {
     ref = {
       id: `${pc.playIndex + 1}/${++pc.nextTaskNumber}`,
-      name: displayName(node),
+      name: renderedName(pc, node),
       module: node.kind === 'task' ? node.module : node.kind,
       source: node.source,
       role: node.role?.name,
@@ -22,4 +22,16 @@ export function taskRef(pc: PlayContext, node: Task | DynamicInclude): TaskRef {
     pc.taskRefs.set(node, ref);
   }
   return ref;
+}
+
+/** Task names are rendered with play-level variables, as Ansible does; host or loop variables leave them as written. */
+function renderedName(pc: PlayContext, node: Task | DynamicInclude): string {
+  const raw = displayName(node);
+  const { templar } = pc.run.services;
+  if (!node.name || !templar.isTemplated(raw)) return raw;
+  try {
+    return templar.renderString(raw, { ...pc.play.vars, ...pc.run.extraVars });
+  } catch {
+    return raw;
+  }
 }

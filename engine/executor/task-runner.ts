@@ -152,7 +152,8 @@ async function runLoopItem(tr: TaskRun, base: ItemRun, at: { items: unknown[]; i
   result = { ...result, item: at.items[at.index], data: { ...result.data, ansible_loop_var: loopVar } };
   const label = itemLabel(tr, vars, at.items[at.index], base.tctx);
   const shown = base.noLog ? censor(result) : result;
-  tr.bc.play.run.emitter.emit({ type: 'item_result', v: 1, task: tr.ref, host: tr.host, result: { ...shown, item: label } });
+  // with no_log the label may hold the secret too (Ansible shows item=None)
+  tr.bc.play.run.emitter.emit({ type: 'item_result', v: 1, task: tr.ref, host: tr.host, result: { ...shown, item: base.noLog ? null : label } });
   return result;
 }
 

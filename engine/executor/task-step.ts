@@ -43,9 +43,8 @@ export async function selectTask(bc: BatchContext, task: Task, scope: Scope, imp
   if (!shouldRunByTags(effectiveTags(task, scope), run.tagFilter)) return false;
   if (implicit) return true;
   if (run.startAtPending) {
-    const wanted = run.opts.startAtTask;
     const names = [task.name, task.role && task.name ? `${task.role.name} : ${task.name}` : undefined];
-    if (!names.includes(wanted)) return false;
+    if (!names.some((n) => n !== undefined && startsHere(n, run.opts.startAtTask!))) return false;
     run.startAtPending = false;
   }
   if (!run.opts.step) return true;
@@ -159,5 +158,17 @@ function stopForFatalError(bc: BatchContext, host: string, ref: TaskRef): void {
   for (const h of pc.playHosts) {
     const s = hostStateOf(pc.run.hosts, h);
     if (s.active) s.failed = true;
+  }
+}
+
+/** --start-at-task matches the name exactly or as a shell glob (Ansible's fnmatch). */
+function startsHere(name: string, wanted: string): boolean {
+  if (name === wanted) return true;
+  if (!/[*?[]/.test(wanted)) return false;
+  const re = wanted.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  try {
+    return new RegExp(`^${re}$`).test(name);
+  } catch {
+    return false;
   }
 }

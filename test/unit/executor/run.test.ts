@@ -90,6 +90,17 @@ describe('run control', () => {
     expect(probeOrder()).toEqual(['two@h1', 'three@h1']);
   });
 
+  it('--start-at-task takes a glob', async () => {
+    await runYaml(`
+- hosts: web
+  gather_facts: false
+  tasks:
+    - { name: one, fake: { name: one } }
+    - { name: install things, fake: { name: two } }
+`, { inventory: ONE, startAtTask: 'inst*' });
+    expect(probeOrder()).toEqual(['two@h1']);
+  });
+
   it('--step asks once per task; no skips, continue stops asking', async () => {
     const asked: string[] = [];
     const answers = ['no', 'yes', 'continue'] as const;

@@ -225,6 +225,33 @@ describe('delegation, no_log, facts', () => {
     expect(JSON.stringify(h.events)).not.toContain('s3cr3t-value');
   });
 
+  it('no_log hides loop labels too', async () => {
+    const h = await runYaml(`
+- hosts: web
+  gather_facts: false
+  tasks:
+    - fake_local: { data: {} }
+      loop: [pass-word-1]
+      no_log: true
+`, { inventory: ONE });
+    expect(eventsOf(h.events, 'item_result')[0]!.result.item).toBeNull();
+    expect(JSON.stringify(h.events)).not.toContain('pass-word-1');
+  });
+
+  it('task names render with play vars, and stay as written when they need host vars', async () => {
+    const h = await runYaml(`
+- hosts: web
+  gather_facts: false
+  vars: { pkg: nginx }
+  tasks:
+    - name: install {{ pkg }}
+      fake_local: {}
+    - name: on {{ inventory_hostname }}
+      fake_local: {}
+`, { inventory: ONE });
+    expect(eventsOf(h.events, 'task_start').map((e) => e.task.name)).toEqual(['install nginx', 'on {{ inventory_hostname }}']);
+  });
+
   it('no_log values are handed to the CLI redactor', async () => {
     const added: (string | undefined)[] = [];
     await runYaml(`
