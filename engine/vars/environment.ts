@@ -23,6 +23,7 @@ export const FILTERS: Record<string, FilterDef> = {
   ...regexFilters,
 };
 export const TESTS: Record<string, TestDef> = jinjaTests;
+const SafeString = (nunjucks as unknown as { runtime: { SafeString: new () => object } }).runtime.SafeString;
 
 /** Filter names as written in playbooks also carry collection prefixes. */
 const PREFIXES = ['ansible.builtin.', 'ansible.utils.', 'community.general.', 'ansible.posix.'];
@@ -66,7 +67,9 @@ function addFilters(env: nunjucks.Environment): void {
   for (const [name, f] of Object.entries(builtins)) {
     env.addFilter(name, function (this: unknown, ...a: unknown[]) {
       a.forEach(defined);
-      return f.apply(this, a);
+      const r = f.apply(this, a);
+      // safe/escape give nunjucks' SafeString: to us it is a plain string
+      return r instanceof SafeString ? String(r) : r;
     });
   }
   for (const [name, def] of Object.entries(FILTERS)) {

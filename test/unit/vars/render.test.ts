@@ -142,6 +142,10 @@ describe('renderString (template files)', () => {
     writeFileSync(path.join(dir, 'part.j2'), 'name={{ name }}\n');
     expect(t.renderString('{% include "part.j2" %}end', vars, { searchPaths: [dir] })).toBe('name=etcd\nend');
   });
+  it('nunjucks builtins we keep give plain values', () => {
+    expect(t.renderString("{{ 'a<b' | safe }}|{{ 'a<b' | e }}|{{ 'abc def' | truncate(5, true, '') }}", vars)).toBe('a<b|a&lt;b|abc d');
+    expect(t.render("{{ 'x' | safe }}", vars)).toBe('x');
+  });
   it('None prints as an empty string, True as True', () => {
     expect(t.renderString('[{{ nothing }}][{{ true }}]', vars)).toBe('[][True]');
   });
