@@ -1,4 +1,5 @@
 import type { AnyModule } from '../../engine/module-api.js';
+import { etcdMember } from './etcd-member.js';
 
 /** etcd_member, patroni_bootstrap. */
-export const haModules: AnyModule[] = [];
+export const haModules: AnyModule[] = [etcdMember];
