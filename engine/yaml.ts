@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { Document, isMap, isNode, isPair, isScalar, LineCounter, parseAllDocuments, type Node, type ParsedNode, type ScalarTag, type CollectionTag } from 'yaml';
-import { TsplayError, TsplayErrors, type SourcePos } from './errors.js';
+import { TsplayError, TsplayErrors, type ErrorCode, type SourcePos } from './errors.js';
 import type { VarsMap } from './playbook/model.js';
 
 export interface YamlDoc {
@@ -23,6 +23,20 @@ const extraTags: (ScalarTag | CollectionTag)[] = [];
 export function registerYamlTag(tag: ScalarTag | CollectionTag): void {
   extraTags.push(tag);
 }
+
+/**
+ * Whole-file decoders (the vault decrypts `$TSPLAY_VAULT`/`$ANSIBLE_VAULT`
+ * files): each returns the decoded text, or undefined to leave it as is.
+ */
+export type YamlTextDecoder = (text: string, file: string) => string | undefined;
+const decoders: YamlTextDecoder[] = [];
+
+export function registerYamlDecoder(decoder: YamlTextDecoder): void {
+  if (!decoders.includes(decoder)) decoders.push(decoder);
+}
+
+/** A custom tag's resolve may throw `CODE: message` to report its own error code. */
+const TAGGED_CODE = /^(TSPLAY_[A-Z_]+): /;
 
 const BOOL = 'tag:yaml.org,2002:bool';
 
@@ -52,6 +66,7 @@ function customTags(tags: Tags): Tags {
 }
 
 export function parseYaml(text: string, file: string): YamlDoc {
+  for (const decode of decoders) text = decode(text, file) ?? text;
   const lc = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter: lc, version: '1.1', prettyErrors: false, customTags, uniqueKeys: true });
   const list = Array.isArray(docs) ? docs : [];
@@ -59,6 +74,12 @@ export function parseYaml(text: string, file: string): YamlDoc {
   for (const d of list) {
     for (const err of d.errors) {
       const pos = lc.linePos(err.pos[0]);
+      const tagged = err.code === 'TAG_RESOLVE_FAILED' ? TAGGED_CODE.exec(err.message) : null;
+      if (tagged) {
+        const source = { file, line: pos.line, col: pos.col };
+        errors.push(new TsplayError(tagged[1] as ErrorCode, firstLine(err.message.slice(tagged[0].length)), { source }));
+        continue;
+      }
       errors.push(
         new TsplayError('TSPLAY_YAML_SYNTAX', `YAML syntax error: ${firstLine(err.message)}`, {
           source: { file, line: pos.line, col: pos.col },
