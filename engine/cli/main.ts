@@ -14,6 +14,7 @@ Usage:
   tsplay inventory -i INVENTORY --list|--graph|--host HOST
   tsplay doc MODULE | --list                      module documentation
   tsplay schema                                   JSON Schema of playbooks (for editors)
+  tsplay vault create|encrypt|decrypt|edit|view|rekey|encrypt_string   encrypted files and values
   tsplay lab up|status|ssh|down|destroy|stop|start|cut|heal   the built-in lab
   tsplay --version
 
@@ -30,6 +31,7 @@ const commands: Record<string, () => Promise<Command>> = {
   doc: async () => (await import('./doc.js')).docCommand,
   schema: async () => (await import('./schema.js')).schemaCommand,
   lab: async () => (await import('../lab/cli.js')).labCommand,
+  vault: async () => (await import('./vault.js')).vaultCommand,
 };
 
 export function version(): string {

@@ -10,7 +10,8 @@ import { checkPlaybook, loadPlaybook } from '../playbook/index.js';
 import type { Playbook, VarsMap } from '../playbook/model.js';
 import { Templar } from '../vars/index.js';
 import { TsplayError, TsplayErrors } from '../errors.js';
-import { parseExtraVars, type PlaybookFlags } from './options.js';
+import { parseExtraVars, readPassword, type PlaybookFlags } from './options.js';
+import { installVault, onVaultSecret, resolveVaultPasswords, setVaultPasswords } from '../vault/index.js';
 import { Redactor } from '../output/redact.js';
 
 export interface Prepared {
@@ -31,6 +32,7 @@ export async function prepare(playbookArg: string | undefined, flags: PlaybookFl
   const cfg = loadConfig();
   const sources = flags.inventory?.length ? flags.inventory : (cfg.inventory ?? []);
   const redactor = new Redactor();
+  await setupVault(flags, cfg, redactor);
   const extraVars = await parseExtraVars(flags['extra-vars']);
   redactor.addFromVars(extraVars);
   const inventory = await loadInventory(sources.map((s) => (s.includes(',') ? s : resolve(s))));
@@ -51,6 +53,19 @@ export async function prepare(playbookArg: string | undefined, flags: PlaybookFl
     }
   }
   return { cfg, inventory, playbook, playbookFile, extraVars, templar, redactor, problems, warnings };
+}
+
+/** The process-wide vault passwords, before anything that may be vaulted is read. */
+async function setupVault(flags: PlaybookFlags, cfg: TsplayConfig, redactor: Redactor): Promise<void> {
+  installVault();
+  const passwords = await resolveVaultPasswords({
+    files: flags['vault-password-file'],
+    ask: flags['ask-vault-pass'] ? () => readPassword('Vault password: ') : undefined,
+    configFile: cfg.vaultPasswordFile,
+  });
+  for (const p of passwords) redactor.add(p.password);
+  setVaultPasswords(passwords);
+  onVaultSecret((secret) => redactor.add(secret));
 }
 
 /** The static check marks advisory findings with a hint starting "warning". */
