@@ -82,19 +82,13 @@ async function* walkBlock(block: Block, scope: Scope, path: StepPath): AsyncGene
   const hasRescue = block.rescue.length > 0;
   const inner = blockScope(scope, block, hasRescue || scope.rescuable);
   let flow = yield* trackFailures(walkNodes(block.block, inner, [...path, 0]));
-  if (flow.flow === 'failed' && hasRescue) {
-    const failed = flow.failure;
-    const rescueScope = blockScope(scope, block, scope.rescuable);
-    rescueScope.includeParams = {
-      ...rescueScope.includeParams,
-      ansible_failed_task: failed ? { name: failed.task.name ?? '', source: failed.task.source } : {},
-      ansible_failed_result: failed?.result ?? {},
-    };
-    flow = yield* trackFailures(walkNodes(block.rescue, rescueScope, [...path, 1]));
-  }
+  // rescue and always see what failed (Ansible keeps these as host facts)
+  const outer = blockScope(scope, block, scope.rescuable);
+  if (flow.failure) outer.includeParams = { ...outer.includeParams, ...failureVars(flow.failure) };
+  if (flow.flow === 'failed' && hasRescue) flow = yield* trackFailures(walkNodes(block.rescue, outer, [...path, 1]));
   if (flow.flow === 'ended') return 'ended';
   if (block.always.length > 0) {
-    const always = yield* trackFailures(walkNodes(block.always, blockScope(scope, block, scope.rescuable), [...path, 2]));
+    const always = yield* trackFailures(walkNodes(block.always, outer, [...path, 2]));
     if (always.flow !== 'continue') return always.flow;
   }
   return flow.flow;
@@ -110,4 +104,8 @@ async function* trackFailures(gen: AsyncGenerator<Step, Flow, Outcome>): AsyncGe
     next = await gen.next(out);
   }
   return { flow: next.value, failure };
+}
+
+function failureVars(f: { task: TaskNode; result: VarsMap }): VarsMap {
+  return { ansible_failed_task: { name: f.task.name ?? '', source: f.task.source }, ansible_failed_result: f.result };
 }

@@ -36,10 +36,13 @@ describe('block / rescue / always', () => {
         - fake: { name: a, fail: true }
       always:
         - fake: { name: always }
+        - debug: { msg: "after {{ ansible_failed_result.msg }}" }
     - fake: { name: after }
 `, { inventory: ONE });
     expect(probeOrder()).toEqual(['a@h1', 'always@h1']);
     expect(h.summary.stats.h1).toMatchObject({ failed: 1, rescued: 0 });
+    const always = eventsOf(h.events, 'host_result').find((e) => e.task.module === 'debug')!;
+    expect(always.result.data.msg).toBe('after fake failure');
     expect(h.summary.failedHosts).toEqual(['h1']);
   });
 
@@ -161,6 +164,20 @@ describe('handlers', () => {
 });
 
 describe('meta', () => {
+  it('end_batch ends the current serial batch, the next batch runs', async () => {
+    await runYaml(`
+- hosts: web
+  serial: 2
+  gather_facts: false
+  tasks:
+    - fake: { name: a }
+    - meta: end_batch
+      when: inventory_hostname == 'h1'
+    - fake: { name: b }
+`);
+    expect(probeOrder()).toEqual(['a@h1', 'a@h2', 'a@h3', 'b@h3']);
+  });
+
   it('end_host stops one host, end_play stops all', async () => {
     await runYaml(`
 - hosts: web
