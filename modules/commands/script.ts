@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { shellJoin, shellQuote } from '../../engine/connection/types.js';
 import { defineModule, ModuleFailure } from '../../engine/module-api.js';
 import { execParamProps } from './command.js';
-import { failFromCommand, notRunData, pathSkipReason, probePaths, runAndReport, splitArgs, type PathFacts } from './exec-common.js';
+import { failFromCommand, pathSkipReason, probePaths, runAndReport, splitArgs, type PathFacts } from './exec-common.js';
 
 export interface ScriptParams {
   cmd?: string;
@@ -56,7 +56,11 @@ export const script = defineModule<ScriptParams, PathFacts>({
     const words = splitArgs(p.cmd ?? '');
     if (words.length === 0) throw new ModuleFailure('no script given: set cmd to "path [args]"');
     const skip = pathSkipReason(p, facts);
-    if (skip) return { changes: [], reason: skip, data: notRunData(p.cmd ?? '', skip, p.creates ?? p.removes ?? '') };
+    // unlike command, Ansible's script reports these as skipped
+    if (skip) {
+      const why = p.creates !== undefined && facts.createsExists ? `skipped, since ${p.creates} exists` : `skipped, since ${p.removes} does not exist`;
+      return { changes: [], skipped: why, data: { msg: why } };
+    }
     return { changes: [`run script ${p.cmd}`], unpredictable: 'script would run' };
   },
   async apply(ctx, p) {

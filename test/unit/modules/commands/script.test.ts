@@ -17,7 +17,8 @@ const planCtx = { host: 'h', check: false, diff: false, noLog: false };
 describe('script planner', () => {
   it('is unpredictable; creates makes it a no-op (idempotence)', () => {
     expect(script.plan({ cmd: 'args.sh a' }, {}, planCtx).unpredictable).toBe('script would run');
-    expect(script.plan({ cmd: 'args.sh a', creates: '/x' }, { createsExists: true }, planCtx).changes).toEqual([]);
+    expect(script.plan({ cmd: 'args.sh a', creates: '/x' }, { createsExists: true }, planCtx)).toMatchObject({ changes: [], skipped: 'skipped, since /x exists' });
+    expect(script.plan({ cmd: 'args.sh a', removes: '/y' }, { removesExists: false }, planCtx).skipped).toBe('skipped, since /y does not exist');
   });
   it('quotes every argument in the runner', () => {
     expect(scriptRunner({ argv: ['$(id)', "a'b"] })).toContain(`"$t" '$(id)' 'a'\\''b' </dev/null`);
@@ -49,6 +50,6 @@ describe('script on a real host', () => {
     expect(checked.result.status).toBe('skipped');
     expect(existsSync(marker)).toBe(false);
     expect((await runModule(script, { cmd: 'make.sh', creates: marker }, makeTestContext({ baseDir: base }))).result.status).toBe('changed');
-    expect((await runModule(script, { cmd: 'make.sh', creates: marker }, makeTestContext({ baseDir: base }))).result.status).toBe('ok');
+    expect((await runModule(script, { cmd: 'make.sh', creates: marker }, makeTestContext({ baseDir: base }))).result.status).toBe('skipped');
   });
 });
