@@ -7,6 +7,7 @@ import { defaultCreateMode, formatMode, targetMode, type ModeParam } from '../li
 import { probePaths, type PathStat, type ProbeRequest } from '../lib/probe.js';
 import { attrProps, backupProp, bool, validateProp } from '../lib/schema.js';
 import { readSource, treeRoot, type SourceTree } from './copy-source.js';
+import { planRemoteTree, probeRemoteTree, type RemoteTreeFacts } from './copy-remote-tree.js';
 
 export interface CopyParams {
   src?: string;
@@ -39,11 +40,14 @@ export interface CopyFacts {
   dirs: { path: string; current: PathStat }[];
   /** dest/ given and missing: created before writing */
   makeParent?: string;
+  remoteTree?: RemoteTreeFacts;
 }
 
 export interface CopyState {
   mkdirs: { path: string; mode: string }[];
   files: ContentState[];
+  /** remote_src of a directory: host-side copy commands */
+  commands?: string[];
 }
 
 const DIFF_MAX = 256 * 1024;
@@ -100,7 +104,7 @@ async function probeRemoteSrc(ctx: ModuleContext, p: CopyParams): Promise<CopyFa
   const { stats, umask, user, group } = await probePaths(ctx, reqs);
   const st = stats[0]!;
   if (!st.exists) throw new ModuleFailure(`Source ${src} not found`);
-  if (st.type === 'directory') throw new ModuleFailure(`remote_src of a directory is not supported: ${src}`);
+  if (st.type === 'directory') return { umask, items: [], dirs: [], remoteTree: await probeRemoteTree(ctx, { ...p, src }) };
   if (!st.checksum) throw new ModuleFailure(`Source ${src} is not readable`);
   const { dest, current, makeParent } = resolveSingle(p, stats.slice(1), posix.basename(src));
   const remote = { src, checksum: st.checksum, size: st.size };
@@ -130,6 +134,10 @@ function planDirs(p: CopyParams, facts: CopyFacts): CopyState['mkdirs'] {
 }
 
 export function planCopy(p: CopyParams, facts: CopyFacts, noLog: boolean): Plan<CopyState> {
+  if (facts.remoteTree) {
+    const tree = planRemoteTree({ ...p, src: p.src!, owner: p.owner, group: p.group }, facts.remoteTree);
+    return { ...tree, state: { mkdirs: [], files: [], commands: tree.state!.commands } };
+  }
   const mkdirs = planDirs(p, facts);
   const changes = mkdirs.map((d) => `create directory ${d.path}`);
   const files: ContentState[] = [];
@@ -189,7 +197,7 @@ export const copy = defineModule<CopyParams, CopyFacts, CopyState>({
     additionalProperties: false,
     required: ['dest'],
     properties: {
-      src: { description: "Controller file or directory (looked up in the role's files/), or a host path with remote_src.", type: 'string' },
+      src: { description: "Controller file or directory (looked up in the role's files/), or a host file or directory with remote_src.", type: 'string' },
       content: { description: 'Inline content for dest (instead of src); dicts and lists are written as JSON.' },
       dest: { description: 'Absolute path on the host; a directory (or a path ending in /) receives basename(src).', type: 'string' },
       ...attrProps,
@@ -214,6 +222,7 @@ export const copy = defineModule<CopyParams, CopyFacts, CopyState>({
   plan: (p, facts, pc) => planCopy(p, facts, pc.noLog),
   async apply(ctx, p, plan) {
     const state = plan.state!;
+    if (state.commands?.length) await ctx.runOk(state.commands.join(' && '));
     for (const d of state.mkdirs) {
       const owner = p.owner || p.group ? [`${p.owner ?? ''}${p.group ? `:${p.group}` : ''}`] : [];
       await ctx.runOk(shellJoin(['mkdir', '-p', '-m', d.mode, '--', d.path]) + (owner.length ? ` && ${shellJoin(['chown', owner[0]!, '--', d.path])}` : ''));

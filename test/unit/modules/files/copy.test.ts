@@ -6,6 +6,7 @@ import { copy, planCopy, type CopyFacts } from '../../../../modules/files/copy.j
 import { missingStat, type PathStat } from '../../../../modules/lib/probe.js';
 import { sha1 } from '../../../../modules/lib/content.js';
 import { replan, runModule } from '../../../helpers/module-context-files.js';
+import { parseRemoteTree, planRemoteTree } from '../../../../modules/files/copy-remote-tree.js';
 
 function existing(path: string, content: string, mode = 0o644): PathStat {
   return { ...missingStat(path), exists: true, type: 'file', mode, owner: 'root', group: 'root', uid: 0, gid: 0, size: content.length, checksum: sha1(content), content: Buffer.from(content) };
@@ -56,6 +57,24 @@ describe('copy planner (pure)', () => {
   it('is idempotent: facts after the write plan nothing', () => {
     const plan = planCopy({ dest: '/etc/x', content: 'new\n', mode: '0640' }, facts(existing('/etc/x', 'new\n', 0o640)), false);
     expect(plan.changes).toEqual([]);
+  });
+});
+
+// recorded: remoteTreeScript('/tmp/rt/src', '/tmp/rt/out/src') with src/a, src/sub (0750)/x\\y, and out/src/a already there
+const RECORDED_TREE =
+  'D\t750\tsub\u0000F\t644\tsub/x\\y\u0000F\t644\ta\u0000\u0000@@\n\\89e6c98d92887913cadf06b2adb97f26cde4849b  ./sub/x\\\\y\n3f786850e387550fdab836ed7e6dc881de23001b  ./a\n\u0000@@\n3f786850e387550fdab836ed7e6dc881de23001b  ./a\n\u0000@@\n./\u0000\u0000';
+
+describe('remote tree probe parser (recorded output)', () => {
+  it('reads dirs, files with sums (escaped names), and what the destination holds', () => {
+    const f = parseRemoteTree(RECORDED_TREE, '/tmp/rt/out/src', 0o022);
+    expect(f.dirs).toEqual([{ rel: 'sub', mode: 0o750 }]);
+    expect(f.files).toEqual([
+      { rel: 'sub/x\\y', mode: 0o644, sum: '89e6c98d92887913cadf06b2adb97f26cde4849b' },
+      { rel: 'a', mode: 0o644, sum: '3f786850e387550fdab836ed7e6dc881de23001b' },
+    ]);
+    expect(f.destDirs).toEqual(['']);
+    const plan = planRemoteTree({ src: '/tmp/rt/src', dest: '/tmp/rt/out' }, f);
+    expect(plan.changes).toEqual(['create directory /tmp/rt/out/src/sub', 'copy sub/x\\y to /tmp/rt/out/src/sub/x\\y']);
   });
 });
 
@@ -139,6 +158,24 @@ describe('copy on the local host', () => {
     await expect(runModule(copy, { ...params, validate: 'grep -q v4 %s' })).rejects.toThrow(/failed to validate/);
     expect(readFileSync(join(d, 'dst'), 'utf8')).toBe('remote v2\n');
     expect(readdirSync(d).filter((f) => f.includes('tsplay'))).toEqual([]);
+  });
+
+  it('copies a host directory with remote_src, idempotent, only changed files', async () => {
+    const d = dir();
+    mkdirSync(join(d, 'src', 'sub dir'), { recursive: true });
+    writeFileSync(join(d, 'src', 'a'), 'a\n', { mode: 0o755 });
+    writeFileSync(join(d, 'src', 'sub dir', "b'\nc"), 'b\n');
+    const params = { src: join(d, 'src'), dest: join(d, 'out'), remote_src: true, owner: 'root' };
+    const check = await runModule(copy, params, { check: true });
+    expect(check.plan.changes).toHaveLength(4);
+    expect(readdirSync(d)).toEqual(['src']);
+    await runModule(copy, params);
+    expect(readFileSync(join(d, 'out', 'src', 'sub dir', "b'\nc"), 'utf8')).toBe('b\n');
+    expect(statSync(join(d, 'out', 'src', 'a')).mode & 0o777).toBe(0o755);
+    expect((await replan(copy, params)).changes).toEqual([]);
+    writeFileSync(join(d, 'src', 'a'), 'a2\n');
+    expect((await runModule(copy, { ...params, src: `${join(d, 'src')}/`, dest: join(d, 'out', 'src') })).plan.changes).toEqual([`copy a to ${join(d, 'out', 'src', 'a')}`]);
+    expect(readFileSync(join(d, 'out', 'src', 'a'), 'utf8')).toBe('a2\n');
   });
 
   it('handles paths with spaces, quotes, $(), backticks, ; and newlines', async () => {
