@@ -36,7 +36,8 @@ export const script = defineModule<ScriptParams, PathFacts>({
     short: 'Copy a controller script to the host and run it',
     description:
       'cmd is "path [args...]": the path is looked up in the role files/ then the playbook directory; arguments are split ' +
-      'like a shell would and passed as data (no expansion). One round trip: the body travels on stdin to a private temporary file.',
+      'like a shell would and passed as data (no expansion). One round trip: the body travels on stdin to a private temporary file. ' +
+      'When creates/removes decide it need not run, the task is skipped (as in Ansible).',
     examples: ['- script: files/bootstrap.sh --cluster main', '- script:', '    cmd: check.py', '    executable: python3', '    creates: /etc/done'].join('\n'),
     returns: { rc: 'exit status', stdout: 'standard output', stderr: 'standard error' },
   },

@@ -21,6 +21,8 @@ export interface SysctlFacts {
 
 interface SysctlState {
   newFile?: string;
+  /** the file did not exist: make its directory first */
+  mkdir: boolean;
   setLive: boolean;
   reload: boolean;
 }
@@ -105,14 +107,14 @@ export const sysctl = defineModule<SysctlParams, SysctlFacts, SysctlState>({
       changes,
       data,
       diff: fileChanged ? [{ path: file, before, after }] : undefined,
-      state: { newFile: fileChanged ? after : undefined, setLive, reload: fileChanged && p.reload !== false },
+      state: { newFile: fileChanged ? after : undefined, mkdir: facts.file === undefined, setLive, reload: fileChanged && p.reload !== false },
     };
   },
   async apply(ctx, p, plan) {
     const s = plan.state!;
     const file = p.sysctl_file ?? '/etc/sysctl.conf';
     if (s.newFile !== undefined) {
-      await ctx.runOk(['mkdir', '-p', dirname(file)]);
+      if (s.mkdir) await ctx.runOk(['mkdir', '-p', dirname(file)]);
       await ctx.put(s.newFile, file, { mode: '0644' });
     }
     if (s.setLive || s.reload) {
