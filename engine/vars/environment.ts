@@ -9,6 +9,7 @@ import { coreFilters } from './filters/core.js';
 import { collectionFilters } from './filters/collections.js';
 import { dataFilters } from './filters/data.js';
 import { regexFilters } from './filters/regex.js';
+import { extraFilters } from './filters/extra.js';
 import type { CallEnv, FilterDef, Kwargs, TestDef } from './filters/types.js';
 import { runLookup } from './lookups.js';
 import { isMapping } from './pyvalues.js';
@@ -21,6 +22,7 @@ export const FILTERS: Record<string, FilterDef> = {
   ...collectionFilters,
   ...dataFilters,
   ...regexFilters,
+  ...extraFilters,
 };
 export const TESTS: Record<string, TestDef> = jinjaTests;
 const SafeString = (nunjucks as unknown as { runtime: { SafeString: new () => object } }).runtime.SafeString;

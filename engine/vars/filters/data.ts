@@ -36,7 +36,7 @@ function passwordHash(v: unknown, args: unknown[], kw: Kwargs): string {
 }
 
 /** A small seeded PRNG (mulberry32 over a string hash) so `random(seed=...)` is stable. */
-function seededRandom(seed: unknown): () => number {
+export function seededRandom(seed: unknown): () => number {
   if (seed === undefined || seed === null) return Math.random;
   let h = 1779033703;
   for (const ch of pyStr(seed)) h = Math.imul(h ^ ch.charCodeAt(0), 3432918353);
