@@ -36,6 +36,8 @@ export function renderTemplate(ctx: ModuleContext, p: TemplateParams): Buffer {
     template_uid: String(st.uid),
     template_mtime: st.mtime.toISOString(),
     template_destpath: p.dest,
+    // a fixed string (no host, user or time in it), so templates using it stay idempotent
+    ansible_managed: ctx.vars.ansible_managed ?? 'Ansible managed',
   });
   return Buffer.from(applyNewlineSequence(rendered, p.newline_sequence ?? '\n'));
 }

@@ -95,6 +95,10 @@ describe('template (local)', () => {
     expect(readFileSync(dest, 'utf8')).toBe('name=pg\r\nport=5432\r\n');
     await runModule(template, { src: 'app.conf.j2', dest: `${d}/` }, opts);
     expect(existsSync(join(d, 'app.conf.j2'))).toBe(true);
+    writeFileSync(join(d, 'templates', 'managed.j2'), '# {{ ansible_managed }}\n');
+    await runModule(template, { src: 'managed.j2', dest: join(d, 'managed') }, opts);
+    expect(readFileSync(join(d, 'managed'), 'utf8')).toBe('# Ansible managed\n');
+    expect((await replan(template, { src: 'managed.j2', dest: join(d, 'managed') }, opts)).changes).toEqual([]);
   });
 });
 
