@@ -121,8 +121,8 @@ export const uri = defineModule<UriParams, UriFacts>({
     short: 'Call an HTTP API from the host with curl',
     description:
       'Runs curl on the host (for APIs only reachable there, like Patroni\'s REST API). URL, headers, credentials and body ' +
-      'travel in a curl config on stdin, never on a command line. GET/HEAD/OPTIONS also run in check mode; other methods are ' +
-      'skipped there. Fails when the status is not in status_code; the response is registered either way. Reports ok (not changed).',
+      'travel in a curl config on stdin, never on a command line. Skipped in check mode, as in Ansible (`check_mode: false` ' +
+      'sends it anyway). Fails when the status is not in status_code; the response is registered either way. Reports ok (not changed).',
     examples: [
       '- uri:', '    url: http://127.0.0.1:8008/cluster', '    return_content: true', '  register: cluster',
       '- uri:', '    url: http://127.0.0.1:8008/switchover', '    method: POST', '    body_format: json',
@@ -159,10 +159,13 @@ export const uri = defineModule<UriParams, UriFacts>({
     },
   },
   async probe(ctx, p) {
+    // check mode: skipped as in Ansible (the API may belong to a service check mode did not start)
+    if (ctx.check) return {};
     if (!SAFE_METHODS.includes((p.method ?? 'GET').toUpperCase())) return {};
     return request(ctx, p);
   },
-  plan(p, facts) {
+  plan(p, facts, pc) {
+    if (pc.check) return { changes: [], skipped: 'uri does not run in check mode (set check_mode: false to send the request)' };
     if (facts.response) return { changes: [], data: checked(p, facts) };
     const method = (p.method ?? 'GET').toUpperCase();
     return { changes: [`${method} ${p.url}`], unpredictable: `${method} request would be sent` };

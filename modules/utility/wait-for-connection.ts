@@ -31,7 +31,7 @@ export const waitForConnection = defineModule<WaitForConnectionParams, Connectio
   aliases: ['ansible.builtin.wait_for_connection'],
   doc: {
     short: 'Wait until the host answers over its connection again',
-    description: 'Runs `true` over the connection, reconnecting after each failure, until it answers or timeout passes (after a reboot).',
+    description: 'Runs `true` over the connection, reconnecting after each failure, until it answers or timeout passes (after a reboot). Skipped in check mode, as in Ansible.',
     examples: ['- wait_for_connection:', '    delay: 5', '    timeout: 300'].join('\n'),
     returns: { elapsed: 'seconds waited' },
   },
@@ -46,6 +46,7 @@ export const waitForConnection = defineModule<WaitForConnectionParams, Connectio
     },
   },
   async probe(ctx, p) {
+    if (ctx.check) return { elapsed: 0, ok: true };
     const started = Date.now();
     const deadline = started + (p.timeout ?? 600) * 1000;
     await sleep((p.delay ?? 0) * 1000, ctx.signal);
@@ -58,7 +59,8 @@ export const waitForConnection = defineModule<WaitForConnectionParams, Connectio
       await sleep(Math.min((p.sleep ?? 1) * 1000, Math.max(0, deadline - Date.now())), ctx.signal);
     }
   },
-  plan(p, facts) {
+  plan(p, facts, pc) {
+    if (pc.check) return { changes: [], skipped: 'wait_for_connection does not run in check mode' };
     if (!facts.ok) {
       throw new ModuleFailure(`timed out waiting for connection after ${p.timeout ?? 600}s: ${facts.lastError ?? 'no answer'}`, { data: { elapsed: facts.elapsed } });
     }

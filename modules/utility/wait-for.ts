@@ -110,7 +110,8 @@ export const waitFor = defineModule<WaitForParams, WaitFacts>({
     description:
       'Runs the whole wait as one shell loop on the host (one round trip): a port accepting connections (bash /dev/tcp, nc or ' +
       'ss, whichever exists), closed, or drained of connections; a file present (optionally containing search_regex) or absent; ' +
-      'or with neither, just sleeps timeout seconds. Runs in check mode (it only reads). Delegate to localhost to wait from the controller.',
+      'or with neither, just sleeps timeout seconds. Skipped in check mode, as in Ansible (the service it waits for was not really ' +
+      'started); `check_mode: false` forces it. Delegate to localhost to wait from the controller.',
     examples: ['- wait_for:', '    port: 8008', '    timeout: 60', '- wait_for:', '    path: /var/lib/postgresql/15/main/PG_VERSION', '- wait_for:', '    port: 5432', '    state: drained'].join('\n'),
     returns: { elapsed: 'seconds waited', state: 'the state waited for', port: 'the port', path: 'the path' },
   },
@@ -132,12 +133,15 @@ export const waitFor = defineModule<WaitForParams, WaitFacts>({
   },
   async probe(ctx, p) {
     if (p.port !== undefined && p.path !== undefined) throw new ModuleFailure('wait_for takes port or path, not both');
+    // check mode: what it waits for was probably not really started; Ansible skips it too
+    if (ctx.check) return { rc: 0, elapsed: 0, stderr: '' };
     const budget = (p.delay ?? 0) + (p.timeout ?? 300) + (p.connect_timeout ?? 5) + 10;
     const res = await ctx.run(waitArgv(p), { timeoutMs: budget * 1000 });
     const elapsed = Number(/elapsed=(\d+)/.exec(res.stdout)?.[1] ?? Math.round(res.durationMs / 1000));
     return { rc: res.rc, elapsed, stderr: res.stderr.trim() };
   },
-  plan(p, facts) {
+  plan(p, facts, pc) {
+    if (pc.check) return { changes: [], skipped: 'wait_for does not run in check mode (set check_mode: false to force it)' };
     const data: Record<string, unknown> = { elapsed: facts.elapsed, state: p.state ?? 'started' };
     if (p.port !== undefined) data.port = p.port;
     if (p.path !== undefined) data.path = p.path;

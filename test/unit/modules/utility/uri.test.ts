@@ -76,8 +76,8 @@ describe('uri planner and helpers', () => {
 });
 
 describe('uri on a real host (curl via LocalConnection)', () => {
-  it('GET returns status, json and headers, in check mode too', async () => {
-    const { result } = await runModule(uri, { url: `${base}/cluster` }, makeTestContext({ check: true }));
+  it('GET returns status, json and headers', async () => {
+    const { result } = await runModule(uri, { url: `${base}/cluster` }, makeTestContext());
     expect(result).toMatchObject({ status: 'ok', data: { status: 200, json: { members: [{ name: 'pg1', role: 'leader' }] }, x_leader: 'pg1', redirected: false } });
     expect(result.data.content).toBeUndefined();
   });
@@ -105,11 +105,13 @@ describe('uri on a real host (curl via LocalConnection)', () => {
     const f = await runModule(uri, { url: `${base}/echo`, method: 'POST', body: { a: 'x y' }, body_format: 'form-urlencoded', status_code: 201 }, makeTestContext());
     expect(f.result.data.json).toMatchObject({ body: 'a=x+y', ctype: 'application/x-www-form-urlencoded' });
   });
-  it('check mode: POST is skipped and not sent', async () => {
+  it('check mode: skipped, nothing sent (GET or POST)', async () => {
     const before = posts;
-    const { result } = await runModule(uri, { url: `${base}/echo`, method: 'POST', body: 'x' }, makeTestContext({ check: true }));
-    expect(result.status).toBe('skipped');
+    const ctx = makeTestContext({ check: true });
+    expect((await runModule(uri, { url: `${base}/echo`, method: 'POST', body: 'x' }, ctx)).result.status).toBe('skipped');
+    expect((await runModule(uri, { url: `${base}/cluster` }, ctx)).result.status).toBe('skipped');
     expect(posts).toBe(before);
+    expect(ctx.conn.stats().commands).toBe(0);
   });
   it('fails on an unexpected status with the response registered', async () => {
     const { result } = await runModule(uri, { url: `${base}/replica` }, makeTestContext());

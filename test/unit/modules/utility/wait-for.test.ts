@@ -59,8 +59,11 @@ describe('wait_for planner', () => {
 });
 
 describe('wait_for on a real host (one command each)', () => {
-  it('port started / stopped, in check mode too', async () => {
-    const ctx = makeTestContext({ check: true });
+  it('port started / stopped in one command; skipped in check mode', async () => {
+    const checked = makeTestContext({ check: true });
+    expect((await runModule(waitFor, { port: closedPort, timeout: 5 }, checked)).result).toMatchObject({ status: 'skipped' });
+    expect(checked.conn.stats().commands).toBe(0);
+    const ctx = makeTestContext();
     expect((await runModule(waitFor, { port: openPort, timeout: 5 }, ctx)).result.status).toBe('ok');
     expect(ctx.conn.stats().commands).toBe(1);
     expect((await runModule(waitFor, { port: closedPort, state: 'stopped', timeout: 5 }, makeTestContext())).result.status).toBe('ok');
@@ -104,9 +107,12 @@ class FlakyConnection extends LocalConnection {
 }
 
 describe('wait_for_connection', () => {
-  it('answers at once on a live connection', async () => {
+  it('answers at once on a live connection; skipped in check mode', async () => {
     const { result } = await runModule(waitForConnection, { timeout: 5 }, makeTestContext());
     expect(result).toMatchObject({ status: 'ok', data: { elapsed: 0 } });
+    const conn = new FlakyConnection(100);
+    expect((await runModule(waitForConnection, { timeout: 0 }, makeTestContext({ conn, check: true }))).result.status).toBe('skipped');
+    expect(conn.reconnects).toBe(0);
   });
   it('retries and reconnects until the host answers', async () => {
     const conn = new FlakyConnection(2);
