@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SshConnection } from '../../../../engine/connection/index.js';
 import type { Connection } from '../../../../engine/connection/types.js';
+import type { AnyModule } from '../../../../engine/module-api.js';
 import { blockinfile, copy, fetchModule as fetch, file, getUrl, lineinfile, replace, slurp, stat, template, unarchive } from '../../../../modules/files/index.js';
 import { sshdAvailable, startSshdHosts, type SshdHarness } from '../../../helpers/sshd.js';
 import { replan, runModule, type TestCtxOptions } from '../../../helpers/module-context-files.js';
@@ -51,7 +52,7 @@ describe.skipIf(!sshdAvailable())('file modules over ssh', () => {
     await Promise.all(
       harness.hosts.map(async (h, i) => {
         const etc = join(h.dir, 'etc app');
-        const tasks: [typeof copy, Record<string, unknown>][] = [
+        const tasks: [AnyModule, Record<string, unknown>][] = [
           [file, { path: etc, state: 'directory', mode: '0750' }],
           [copy, { content: 'port = 5432\n#listen = x\n', dest: join(etc, 'app.conf'), mode: 420, force: false }],
           [lineinfile, { path: join(etc, 'app.conf'), regexp: '^#?listen', line: "listen = '*'" }],

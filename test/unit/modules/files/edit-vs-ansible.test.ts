@@ -36,7 +36,7 @@ type Planner = (p: Record<string, unknown>, f: EditFacts) => Plan<EditState> | {
 const planners: Record<string, Planner> = {
   lineinfile: (p, f) => planLineinfile(p as LineinfileParams, f, false),
   blockinfile: (p, f) => planBlockinfile(p as BlockinfileParams, f, false),
-  replace: (p, f) => planReplace(p as ReplaceParams, f, false),
+  replace: (p, f) => planReplace(p as unknown as ReplaceParams, f, false),
 };
 
 for (const [mod, list] of Object.entries(cases)) {
