@@ -1,10 +1,10 @@
 /** lookup()/query() plugins: env, file, template, password, vars, pipe, items, list, first_found. */
 import { execSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { TsplayError } from '../errors.js';
-import { isMapping, pyStr, pyTruthy } from './pyvalues.js';
+import { isMapping, percentFormat, pyStr, pyTruthy, tuple } from './pyvalues.js';
 import { flatten } from './filters/collections.js';
 import type { CallEnv, Kwargs } from './filters/types.js';
 
@@ -108,6 +108,47 @@ function firstFound(terms: unknown[], kw: Kwargs, env: CallEnv): unknown[] {
   throw lookupError(`first_found: none of ${JSON.stringify(files)} was found`);
 }
 
+/** Python's int(x, 0): decimal, 0x hex, 0o/0 octal. */
+function pyInt(s: string, what: string): number {
+  const t = s.trim().toLowerCase();
+  const n = /^[-+]?0x[0-9a-f]+$/.test(t) ? Number.parseInt(t, 16) : /^[-+]?0o?[0-7]+$/.test(t) ? Number.parseInt(t.replace(/^([-+]?)0o?/, '$1'), 8) : /^[-+]?\d+$/.test(t) ? Number.parseInt(t, 10) : Number.NaN;
+  if (Number.isNaN(n)) throw lookupError(`sequence: can't parse ${what}=${s} as an integer`);
+  return n;
+}
+
+/** `start=1 end=5 stride=1 format=%d`, `count=3`, or the shortcut `[start-]end[/stride][:format]`. */
+function sequenceTerm(term: string): string[] {
+  const p: Record<string, string> = {};
+  if (term.includes('=')) {
+    for (const kv of term.trim().split(/\s+/)) p[kv.slice(0, kv.indexOf('='))] = kv.slice(kv.indexOf('=') + 1);
+  } else {
+    const m = /^(?:([^-/:]+)-)?([^-/:]+)(?:\/([^:]+))?(?::(.+))?$/.exec(term.trim());
+    if (!m) throw lookupError(`sequence: can't parse arg ${JSON.stringify(term)}`);
+    Object.assign(p, Object.fromEntries(Object.entries({ start: m[1], end: m[2], stride: m[3], format: m[4] }).filter(([, v]) => v !== undefined)));
+  }
+  const start = pyInt(p.start ?? '1', 'start');
+  const stride = pyInt(p.stride ?? '1', 'stride');
+  if (p.count !== undefined && p.end !== undefined) throw lookupError("sequence: can't specify both count and end");
+  const end = p.count !== undefined ? start + pyInt(p.count, 'count') * stride - (stride > 0 ? 1 : -1) : pyInt(p.end ?? '', 'end');
+  if (stride > 0 && end < start) throw lookupError('sequence: to count backwards make stride negative');
+  if (stride < 0 && end > start) throw lookupError('sequence: to count forward don\'t make stride negative');
+  const out: string[] = [];
+  for (let i = start; stride > 0 ? i <= end : stride < 0 ? i >= end : false; i += stride) out.push(percentFormat(p.format ?? '%d', [i]));
+  return out;
+}
+
+/** Files (not directories) matching a shell pattern in its last path part, searched like `file`. */
+function fileglob(terms: unknown[], _kw: Kwargs, env: CallEnv): unknown[] {
+  return terms.flatMap((t) => {
+    const pattern = pyStr(t);
+    const re = new RegExp(`^${path.basename(pattern).replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`);
+    const dirs = candidates(env, path.dirname(pattern), 'files').filter((d) => existsSync(d) && statSync(d).isDirectory());
+    const dir = dirs[0];
+    if (!dir) return [];
+    return readdirSync(dir).filter((f) => re.test(f)).sort().map((f) => path.join(dir, f)).filter((f) => statSync(f).isFile());
+  });
+}
+
 export const LOOKUPS: Record<string, LookupFn> = {
   env: (terms, kw) => terms.map((t) => process.env[pyStr(t)] ?? (kw.default === undefined ? '' : kw.default)),
   file: (terms, kw, env) =>
@@ -146,7 +187,28 @@ export const LOOKUPS: Record<string, LookupFn> = {
   items: (terms) => flatten(terms, 1, false),
   list: (terms) => terms,
   first_found: firstFound,
-  indexed_items: (terms) => flatten(terms, 1, false).map((x, i) => [i, x]),
+  indexed_items: (terms) => flatten(terms, 1, false).map((x, i) => tuple([i, x])),
+  sequence: (terms) => terms.flatMap((t) => sequenceTerm(pyStr(t))),
+  fileglob,
+  lines: (terms, kw, env) => terms.flatMap((t) => String(LOOKUPS.pipe!([t], kw, env)[0]).split('\n')),
+  nested: (terms) => terms.map((l) => (Array.isArray(l) ? l : [l])).reduce<unknown[][]>((acc, l) => acc.flatMap((p) => l.map((x) => [...p, x])), [[]]),
+  together: (terms) => {
+    const lists = terms.map((l) => (Array.isArray(l) ? l : [l]));
+    return Array.from({ length: Math.max(0, ...lists.map((l) => l.length)) }, (_x, i) => lists.map((l) => (i < l.length ? l[i] : null)));
+  },
+  subelements: (terms) => {
+    const [items, key, flags] = terms;
+    const skip = isMapping(flags) && pyTruthy(flags.skip_missing);
+    return (Array.isArray(items) ? items : []).flatMap((item) => {
+      const sub = isMapping(item) ? item[pyStr(key)] : undefined;
+      if (sub === undefined && !skip) throw lookupError(`subelements: could not find '${pyStr(key)}' key in iterated item`);
+      if (!Array.isArray(sub)) return [];
+      // as Ansible: the item comes without the list it was split on
+      const { [pyStr(key)]: _list, ...rest } = item as Record<string, unknown>;
+      return sub.map((s) => tuple([rest, s]));
+    });
+  },
+  random_choice: (terms) => (terms.length ? [terms[randomInt(terms.length)]] : []),
   dict: (terms) => terms.flatMap((d) => (isMapping(d) ? Object.entries(d).map(([key, value]) => ({ key, value })) : [])),
 };
 

@@ -98,6 +98,19 @@ describe('first_found', () => {
     expect(t.render("{{ query('first_found', ['x', 'y'], skip=True) }}", {}, ctx())).toEqual([]);
     expect(() => t.render("{{ lookup('first_found', ['x', 'y']) }}", {}, ctx())).toThrow(/none of \["x","y"\] was found/);
   });
+  it('fileglob lists matching files of files/ (not directories), sorted', () => {
+    mkdirSync(path.join(dir, 'files', 'conf.d', 'sub.conf'), { recursive: true });
+    writeFileSync(path.join(dir, 'files', 'conf.d', 'b.conf'), '');
+    writeFileSync(path.join(dir, 'files', 'conf.d', 'a.conf'), '');
+    writeFileSync(path.join(dir, 'files', 'conf.d', 'x.txt'), '');
+    const d = path.join(dir, 'files', 'conf.d');
+    expect(t.render("{{ query('fileglob', 'conf.d/*.conf') }}", {}, ctx())).toEqual([path.join(d, 'a.conf'), path.join(d, 'b.conf')]);
+    expect(t.render("{{ query('fileglob', 'nowhere/*.conf') }}", {}, ctx())).toEqual([]);
+  });
+  it('sequence errors are clear', () => {
+    expect(() => t.render("{{ query('sequence', 'start=5 end=1') }}", {})).toThrow(/make stride negative/);
+    expect(() => t.render("{{ query('sequence', 'count=2 end=3') }}", {})).toThrow(/both count and end/);
+  });
   it('an unknown plugin is named', () => {
     expect(() => t.render("{{ lookup('nope', 'x') }}", {})).toThrow(/lookup plugin 'nope' not found/);
   });
