@@ -137,7 +137,9 @@ export function memberName(target: string, key: unknown): string {
 }
 
 function tsMember(context: Context, obj: unknown, key: unknown, target: string): unknown {
-  if (obj instanceof JinjaUndefined) return new JinjaUndefined(memberName(obj.name, key), obj.hint);
+  // as Ansible's AnsibleUndefined: an attribute of undefined is the same undefined,
+  // so `x.y.z is defined` works and the error names the first missing part
+  if (obj instanceof JinjaUndefined) return obj;
   if (Array.isArray(key)) return slice(obj, key);
   if (obj === null || obj === undefined) {
     return new JinjaUndefined(memberName(target, key), `'None' has no attribute '${String(key)}'`);

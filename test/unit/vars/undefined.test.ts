@@ -38,6 +38,9 @@ describe('undefined variables are errors that name the variable', () => {
     expect(thrown(() => t.render("{{ etcd['peer'] }}", vars)).message).toBe("'etcd.peer' is undefined");
     expect(thrown(() => t.render('{{ hosts[3] }}', vars)).message).toBe("'hosts[3]' is undefined");
     expect(thrown(() => t.render('{{ nothing.x }}', vars)).message).toBe("'nothing.x' is undefined");
+    // the first missing part is named, as Ansible does
+    expect(thrown(() => t.render('{{ etcd.peer.port }}', vars)).message).toBe("'etcd.peer' is undefined");
+    expect(thrown(() => t.render("{{ nope.a.split(',') }}", vars)).message).toBe("'nope' is undefined");
   });
   it('using an undefined value in a filter, loop, comparison or call fails', () => {
     expect(thrown(() => t.render('{{ nope | upper }}', vars)).message).toBe("'nope' is undefined");
