@@ -189,6 +189,8 @@ export class Templar {
     if (st.cache.has(name)) return st.cache.get(name);
     const raw = readVar(st.vars, name);
     if (name === 'hostvars' && isMapping(raw)) return this.scopedHostvars(raw, st);
+    // Ansible's `vars`: all variables of this scope, e.g. vars['ansible_' ~ iface]
+    if (name === 'vars' && raw === NOT_FOUND) return markScope(st.vars);
     if (raw === NOT_FOUND || NO_DEEP_RENDER.has(name)) return raw;
     const value = this.reveal(raw);
     if (!hasTemplate(value)) {

@@ -35,6 +35,8 @@ describe('env and vars', () => {
     expect(t.render("{{ lookup('vars', 'tok' ~ 'en') }}", vars)).toBe('tok-world');
     expect(t.render("{{ lookup('vars', 'nope', default=3) }}", vars)).toBe(3);
     expect(() => t.render("{{ lookup('vars', 'nope') }}", vars)).toThrow(/No variable found with this name: nope/);
+    expect(t.render("{{ vars['tok' ~ 'en'] }}", vars)).toBe('tok-world');
+    expect(t.render("{{ vars.nope is defined }}", vars)).toBe(false);
   });
 });
 
