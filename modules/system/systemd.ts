@@ -64,8 +64,10 @@ export function planUnit(p: SystemdParams, u: UnitProps): UnitAction[] {
   if (p.masked === false && isMasked(u)) acts.push({ verb: 'unmask', desc: `unmask ${unit}` });
   if (p.masked === true && !isMasked(u)) acts.push({ verb: 'mask', desc: `mask ${unit}` });
   const masked = p.masked ?? isMasked(u);
-  if (p.enabled === true && (!isEnabled(u) || (isMasked(u) && p.masked === false))) acts.push({ verb: 'enable', desc: `enable ${unit}` });
-  if (p.enabled === false && isEnabled(u) && u.UnitFileState !== 'static') acts.push({ verb: 'disable', desc: `disable ${unit}` });
+  // what a masked unit's enablement is after unmask cannot be read before: say it explicitly
+  const unmasking = isMasked(u) && p.masked === false;
+  if (p.enabled === true && (!isEnabled(u) || unmasking)) acts.push({ verb: 'enable', desc: `enable ${unit}` });
+  if (p.enabled === false && ((isEnabled(u) && u.UnitFileState !== 'static') || unmasking)) acts.push({ verb: 'disable', desc: `disable ${unit}` });
   if (masked && (p.state === 'started' || p.state === 'restarted' || p.state === 'reloaded')) {
     throw new ModuleFailure(`${unit} is masked: it cannot be ${p.state} (set masked: false)`);
   }

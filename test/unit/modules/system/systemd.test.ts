@@ -51,6 +51,8 @@ describe('systemd planner', () => {
     expect(r.diff?.[0]).toEqual({ path: 'service tsplay-cond', before: 'ActiveState=inactive\nUnitFileState=disabled\n', after: 'ActiveState=active\nUnitFileState=enabled\n' });
     expect(() => planUnit({ name: 'x', state: 'started' }, masked)).toThrow('x is masked: it cannot be started (set masked: false)');
     expect(planUnit({ name: 'x', masked: true }, masked)).toEqual([]);
+    // after unmask the old enablement shows again: it is set explicitly (found on the lab with haproxy)
+    expect(planUnit({ name: 'x', masked: false, enabled: false }, masked).map((a) => a.verb)).toEqual(['unmask', 'disable']);
   });
   it('is idempotent: the state after apply plans nothing', () => {
     const after = { ...props(COND), ActiveState: 'active', UnitFileState: 'enabled' };

@@ -1,0 +1,151 @@
+/**
+ * The system modules on real Debian bookworm hosts (the lab, offline apt
+ * repository): packages installed and removed, units started, stopped,
+ * enabled and masked, ports opened and closed with ufw and firewalld. Every
+ * module runs twice (changed, then ok), check mode is proved harmless by
+ * probing the host afterwards, and hostile values arrive as data.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createConnection, type Connection } from '../../engine/connection/index.js';
+import type { AnyModule } from '../../engine/module-api.js';
+import { startLab, type Lab } from '../../engine/lab/index.js';
+import { apt } from '../../modules/system/apt.js';
+import { firewalld } from '../../modules/system/firewalld.js';
+import { packageModule } from '../../modules/system/package.js';
+import { service } from '../../modules/system/service.js';
+import { systemd } from '../../modules/system/systemd.js';
+import { ufw } from '../../modules/system/ufw.js';
+import { runSys } from '../unit/modules/system/fake-host.js';
+import { describeLab } from './helpers/lab-guard.js';
+
+const SLOW = 240_000;
+
+describeLab('system modules on lab hosts', () => {
+  let lab: Lab;
+  const conns: Record<string, Connection> = {};
+  let h1 = '';
+  let h2 = '';
+
+  beforeAll(async () => {
+    lab = await startLab({ name: 'sysmod', hosts: 2, subnet: '10.213.30.0/24' });
+    for (const h of lab.hosts) {
+      const vars = { ansible_host: h.address, ansible_user: 'root', ansible_ssh_private_key_file: lab.keyPath };
+      conns[h.name] = createConnection(h.name, vars, { hostKeyChecking: true, knownHostsFiles: [lab.knownHostsPath], connectTimeoutMs: 15_000 });
+      await conns[h.name]!.connect();
+    }
+    [h1, h2] = lab.hosts.map((h) => h.name) as [string, string];
+  });
+  afterAll(async () => {
+    for (const c of Object.values(conns)) await c.close();
+    // the lab stays up for the next run (startLab reuses it); `tsplay lab down --name sysmod` stops it
+  });
+
+  const sh = async (host: string, cmd: string): Promise<string> => {
+    const r = await lab.exec(host, cmd);
+    return `${r.stdout}${r.stderr}`.trim();
+  };
+  const run = (mod: AnyModule, params: Record<string, unknown>, host: string, check = false) => runSys(mod, params, conns[host]!, { check });
+  /** runs twice: changed, then ok */
+  const converge = async (mod: AnyModule, params: Record<string, unknown>, host: string) => {
+    const first = await run(mod, params, host);
+    const second = await run(mod, params, host);
+    expect({ first: first.changed, second: second.changed, plan: second.plan.changes }).toEqual({ first: true, second: false, plan: [] });
+    return first;
+  };
+
+  it('apt installs offline without starting the service (policy_rc_d), idempotently; check mode removes nothing', async () => {
+    await run(apt, { name: 'haproxy', state: 'absent', purge: true }, h1);
+    const first = await converge(apt, { name: ['haproxy'], update_cache: true, cache_valid_time: 3600, policy_rc_d: 101 }, h1);
+    expect(first.result?.data?.installed).toEqual([{ name: 'haproxy', version: expect.stringMatching(/^2\.6\./) }]);
+    expect(await sh(h1, "dpkg-query -W -f='${db:Status-Status}' haproxy")).toBe('installed');
+    expect(await sh(h1, 'systemctl is-active haproxy; test -e /usr/sbin/policy-rc.d && echo policy-left || echo policy-gone')).toBe('inactive\npolicy-gone');
+    const check = await run(apt, { name: 'haproxy', state: 'absent' }, h1, true);
+    expect(check.plan.changes).toEqual([expect.stringMatching(/^remove haproxy 2\.6\./)]);
+    expect(await sh(h1, "dpkg-query -W -f='${db:Status-Status}' haproxy")).toBe('installed');
+  }, SLOW);
+
+  it('package picks apt, removes, and refuses hostile names as unknown packages', async () => {
+    await run(apt, { name: 'haproxy', state: 'present', policy_rc_d: 101 }, h2);
+    await converge(packageModule, { name: 'haproxy', state: 'absent' }, h2);
+    expect(await sh(h2, "dpkg-query -W -f='${db:Status-Status}' haproxy")).toMatch(/not-installed|config-files/);
+    await sh(h2, 'rm -f /tmp/tsplay-pwned');
+    await expect(run(apt, { name: ['$(touch /tmp/tsplay-pwned)', '`touch /tmp/tsplay-pwned`', 'a;touch /tmp/tsplay-pwned'] }, h2)).rejects.toThrow(/No package matching/);
+    expect(await sh(h2, 'test -e /tmp/tsplay-pwned && echo pwned || echo clean')).toBe('clean');
+  }, SLOW);
+
+  it('systemd starts, stops, enables, masks a unit, seen by systemctl; check mode changes nothing', async () => {
+    await run(systemd, { name: 'haproxy', masked: false }, h1);
+    await run(systemd, { name: 'haproxy', state: 'stopped', enabled: false }, h1);
+    await converge(systemd, { name: 'haproxy', state: 'started', enabled: true }, h1);
+    expect(await sh(h1, 'systemctl is-active haproxy; systemctl is-enabled haproxy')).toBe('active\nenabled');
+    const check = await run(systemd, { name: 'haproxy', state: 'stopped', masked: true }, h1, true);
+    expect(check.plan.changes).toEqual(['mask haproxy', 'stop haproxy']);
+    expect(await sh(h1, 'systemctl is-active haproxy; systemctl is-enabled haproxy')).toBe('active\nenabled');
+    expect((await run(systemd, { name: 'haproxy', state: 'restarted' }, h1)).changed).toBe(true);
+    await converge(systemd, { name: 'haproxy', state: 'stopped' }, h1);
+    await converge(systemd, { name: 'haproxy', masked: true }, h1);
+    expect(await sh(h1, 'systemctl is-active haproxy; systemctl is-enabled haproxy')).toBe('inactive\nmasked');
+    await expect(run(systemd, { name: 'haproxy', state: 'started' }, h1)).rejects.toThrow('haproxy is masked');
+    await converge(systemd, { name: 'haproxy', masked: false, enabled: false }, h1);
+    expect(await sh(h1, 'systemctl is-enabled haproxy')).toBe('disabled');
+    await converge(service, { name: 'haproxy', state: 'started' }, h1);
+    expect(await sh(h1, 'systemctl is-active haproxy')).toBe('active');
+  }, SLOW);
+
+  it('systemd: a unit skipped by ConditionPathExists is not started; a failing unit brings its journal', async () => {
+    await sh(h1, [
+      'printf "[Unit]\\nConditionPathExists=/nonexistent/flag\\n[Service]\\nExecStart=/bin/sleep 1000\\n" > /etc/systemd/system/tsplay-cond.service',
+      'printf "[Service]\\nExecStart=/bin/sh -c \\"echo tsplay-boom-err >&2; exit 3\\"\\n" > /etc/systemd/system/tsplay-boom.service',
+      'systemctl stop tsplay-cond tsplay-boom 2>/dev/null; true',
+    ].join('; '));
+    await expect(run(systemd, { name: 'tsplay-cond', state: 'started', daemon_reload: true }, h1)).rejects.toThrow(
+      'tsplay-cond was not started: its condition failed (ConditionPathExists=/nonexistent/flag was not met)',
+    );
+    const err = await run(systemd, { name: 'tsplay-boom', state: 'started', daemon_reload: true }, h1).catch((e: Error) => e);
+    expect(String(err)).toMatch(/tsplay-boom failed to start \(ActiveState=failed/);
+    expect(String(err)).toContain('tsplay-boom-err');
+  }, SLOW);
+
+  it('ufw opens and closes a port, seen by ufw status; check mode adds nothing', async () => {
+    await converge(apt, { name: 'ufw', policy_rc_d: 101 }, h1);
+    await run(ufw, { state: 'reset' }, h1);
+    await converge(ufw, { rule: 'allow', port: 22, proto: 'tcp' }, h1);
+    await converge(ufw, { state: 'enabled', policy: 'deny' }, h1);
+    const check = await run(ufw, { rule: 'allow', port: 5432, proto: 'tcp', from_ip: '10.213.30.0/24', comment: 'pg $(id)' }, h1, true);
+    expect(check.changed).toBe(true);
+    expect(await sh(h1, 'ufw status')).not.toContain('5432');
+    await converge(ufw, { rule: 'allow', port: 5432, proto: 'tcp', from_ip: '10.213.30.0/24', comment: 'pg $(id)' }, h1);
+    expect(await sh(h1, 'ufw status')).toMatch(/5432\/tcp\s+ALLOW\s+10\.213\.30\.0\/24\s+# pg \$\(id\)/);
+    await converge(ufw, { rule: 'allow', port: 5432, proto: 'tcp', from_ip: '10.213.30.0/24', delete: true }, h1);
+    expect(await sh(h1, 'ufw status')).not.toContain('5432');
+    await converge(ufw, { state: 'disabled' }, h1);
+    expect(await sh(h1, 'ufw status')).toBe('Status: inactive');
+  }, SLOW);
+
+  it('firewalld opens and closes ports, seen by firewall-cmd --list-all; offline when stopped', async () => {
+    await run(apt, { name: 'ufw', state: 'absent' }, h2);
+    await run(apt, { name: 'firewalld' }, h2);
+    await run(systemd, { name: 'firewalld', state: 'started' }, h2);
+    await run(firewalld, { port: ['5432/tcp', '6000-6010/udp'], permanent: true, immediate: true, state: 'disabled' }, h2);
+    const check = await run(firewalld, { port: '5432/tcp', permanent: true, immediate: true, state: 'enabled' }, h2, true);
+    expect(check.plan.changes).toHaveLength(2);
+    expect(await sh(h2, 'firewall-cmd --list-ports; firewall-cmd --permanent --list-ports')).not.toContain('5432');
+    await converge(firewalld, { port: ['5432/tcp', '6000-6010/udp'], permanent: true, immediate: true, state: 'enabled' }, h2);
+    expect(await sh(h2, 'firewall-cmd --zone public --list-all')).toMatch(/ports: .*5432\/tcp.*6000-6010\/udp/);
+    expect(await sh(h2, 'firewall-cmd --permanent --zone public --list-all')).toMatch(/ports: .*5432\/tcp/);
+    const rich = 'rule family="ipv4" source address="10.213.30.0/24" port port="8008" protocol="tcp" accept';
+    await converge(firewalld, { rich_rule: rich, zone: 'public', state: 'enabled' }, h2);
+    await converge(firewalld, { rich_rule: rich, zone: 'public', state: 'disabled' }, h2);
+    await converge(firewalld, { port: '5432/tcp', permanent: true, immediate: true, state: 'disabled' }, h2);
+    expect(await sh(h2, 'firewall-cmd --zone public --list-all')).not.toMatch(/5432/);
+    await sh(h2, 'systemctl stop firewalld');
+    try {
+      await converge(firewalld, { port: '2379/tcp', permanent: true, state: 'enabled' }, h2);
+      expect(await sh(h2, 'firewall-offline-cmd --zone public --list-ports')).toContain('2379/tcp');
+      await expect(run(firewalld, { port: '2380/tcp', state: 'enabled' }, h2)).rejects.toThrow(/firewalld is not running/);
+      await converge(firewalld, { port: '2379/tcp', permanent: true, state: 'disabled' }, h2);
+    } finally {
+      await sh(h2, 'systemctl start firewalld');
+    }
+  }, SLOW);
+});
