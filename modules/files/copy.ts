@@ -40,6 +40,8 @@ export interface CopyFacts {
   dirs: { path: string; current: PathStat }[];
   /** dest/ given and missing: created before writing */
   makeParent?: string;
+  /** the destination's directory does not exist (an error, except in check mode as Ansible's action plugin) */
+  parentMissing?: string;
   remoteTree?: RemoteTreeFacts;
 }
 
@@ -63,12 +65,13 @@ function fileReq(path: string, diff: boolean): ProbeRequest {
 }
 
 /** Where a single file goes: dest itself, or dest/srcName when dest is (or ends like) a directory. */
-function resolveSingle(p: CopyParams, stats: PathStat[], srcName: string | undefined): { dest: string; current: PathStat; makeParent?: string } {
+type Resolved = { dest: string; current: PathStat; makeParent?: string; parentMissing?: string };
+
+function resolveSingle(p: CopyParams, stats: PathStat[], srcName: string | undefined): Resolved {
   const [destStat, inDirStat, parent] = stats as [PathStat, PathStat, PathStat];
   const toDir = p.dest.endsWith('/') || destStat.type === 'directory';
   if (toDir && !srcName) throw new ModuleFailure(`can not use content with a dir as dest: ${p.dest}`);
-  if (!toDir && !parent.exists) throw new ModuleFailure(`Destination directory ${posix.dirname(p.dest)} does not exist`);
-  if (!toDir) return { dest: p.dest, current: destStat };
+  if (!toDir) return { dest: p.dest, current: destStat, parentMissing: parent.exists ? undefined : posix.dirname(p.dest) };
   return { dest: posix.join(p.dest, srcName!), current: inDirStat, makeParent: destStat.exists ? undefined : p.dest };
 }
 
@@ -79,8 +82,8 @@ function singleReqs(p: CopyParams, srcName: string | undefined, diff: boolean): 
 
 export async function probeSingle(ctx: ModuleContext, p: CopyParams, desired: Buffer, srcName: string | undefined): Promise<CopyFacts> {
   const { stats, umask, user, group } = await probePaths(ctx, singleReqs(p, srcName, ctx.diff));
-  const { dest, current, makeParent } = resolveSingle(p, stats, srcName);
-  return { umask, runAs: { user, group }, items: [{ dest, desired, current }], dirs: [], makeParent };
+  const { dest, current, makeParent, parentMissing } = resolveSingle(p, stats, srcName);
+  return { umask, runAs: { user, group }, items: [{ dest, desired, current }], dirs: [], makeParent, parentMissing };
 }
 
 async function probeTree(ctx: ModuleContext, p: CopyParams, tree: SourceTree): Promise<CopyFacts> {
@@ -106,9 +109,9 @@ async function probeRemoteSrc(ctx: ModuleContext, p: CopyParams): Promise<CopyFa
   if (!st.exists) throw new ModuleFailure(`Source ${src} not found`);
   if (st.type === 'directory') return { umask, items: [], dirs: [], remoteTree: await probeRemoteTree(ctx, { ...p, src }) };
   if (!st.checksum) throw new ModuleFailure(`Source ${src} is not readable`);
-  const { dest, current, makeParent } = resolveSingle(p, stats.slice(1), posix.basename(src));
+  const { dest, current, makeParent, parentMissing } = resolveSingle(p, stats.slice(1), posix.basename(src));
   const remote = { src, checksum: st.checksum, size: st.size };
-  return { umask, runAs: { user, group }, items: [{ dest, desired: Buffer.alloc(0), current, srcMode: st.mode, remote }], dirs: [], makeParent };
+  return { umask, runAs: { user, group }, items: [{ dest, desired: Buffer.alloc(0), current, srcMode: st.mode, remote }], dirs: [], makeParent, parentMissing };
 }
 
 function readControllerSource(ctx: ModuleContext, src: string): SourceTree {
@@ -133,7 +136,12 @@ function planDirs(p: CopyParams, facts: CopyFacts): CopyState['mkdirs'] {
   return missing.map((path) => ({ path, mode: formatMode(want ?? dflt) }));
 }
 
-export function planCopy(p: CopyParams, facts: CopyFacts, noLog: boolean): Plan<CopyState> {
+export function planCopy(p: CopyParams, facts: CopyFacts, noLog: boolean, check = false): Plan<CopyState> {
+  if (facts.parentMissing) {
+    // Ansible's action plugin answers "changed" in check mode before the module could notice
+    if (!check) throw new ModuleFailure(`Destination directory ${facts.parentMissing} does not exist`);
+    return { changes: [`create ${facts.items[0]?.dest ?? p.dest} (its directory ${facts.parentMissing} does not exist yet)`], data: { dest: p.dest } };
+  }
   if (facts.remoteTree) {
     const tree = planRemoteTree({ ...p, src: p.src!, owner: p.owner, group: p.group }, facts.remoteTree);
     return { ...tree, state: { mkdirs: [], files: [], commands: tree.state!.commands } };
@@ -219,7 +227,7 @@ export const copy = defineModule<CopyParams, CopyFacts, CopyState>({
       return f;
     });
   },
-  plan: (p, facts, pc) => planCopy(p, facts, pc.noLog),
+  plan: (p, facts, pc) => planCopy(p, facts, pc.noLog, pc.check),
   async apply(ctx, p, plan) {
     const state = plan.state!;
     if (state.commands?.length) await ctx.runOk(state.commands.join(' && '));

@@ -80,6 +80,6 @@ export const template = defineModule<TemplateParams, CopyFacts, CopyState>({
     const desired = renderTemplate(ctx, p);
     return probeSingle(ctx, { ...p, content: undefined }, desired, posix.basename(p.src));
   },
-  plan: (p, facts, pc) => planCopy({ ...p }, facts, pc.noLog),
+  plan: (p, facts, pc) => planCopy({ ...p }, facts, pc.noLog, pc.check),
   apply: (ctx, p, plan) => copy.apply!(ctx, p, plan),
 });

@@ -54,6 +54,12 @@ describe('copy planner (pure)', () => {
     expect(planCopy({ dest: '/x', src: 'b' }, bin, false).diff![0]!.hidden).toBe(true);
   });
 
+  it('a missing destination directory fails, except in check mode (as Ansible)', () => {
+    const f: CopyFacts = { ...facts(missingStat('/nope/x')), parentMissing: '/nope' };
+    expect(() => planCopy({ dest: '/nope/x', content: 'a' }, f, false)).toThrow(/Destination directory \/nope does not exist/);
+    expect(planCopy({ dest: '/nope/x', content: 'a' }, f, false, true).changes[0]).toMatch(/does not exist yet/);
+  });
+
   it('is idempotent: facts after the write plan nothing', () => {
     const plan = planCopy({ dest: '/etc/x', content: 'new\n', mode: '0640' }, facts(existing('/etc/x', 'new\n', 0o640)), false);
     expect(plan.changes).toEqual([]);
