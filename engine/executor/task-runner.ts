@@ -18,6 +18,7 @@ import { applySideEffects } from './side-effects.js';
 import type { Scope } from './scope.js';
 import { inherited } from './scope.js';
 import { taskVarsFor } from './task-vars.js';
+import { SECRET_NAME } from '../output/redact.js';
 import { censor, loopItemVars } from './loop-vars.js';
 
 export interface TaskRun {
@@ -41,6 +42,7 @@ export async function runTaskOnHost(tr: TaskRun): Promise<TaskOutput> {
   try {
     const vars = taskVarsFor({ bc: tr.bc, host: tr.host, scope: tr.scope, task: tr.task });
     const tctx = templateContext(tr);
+    addSecretNamedVars(tr, vars, tctx);
     noLog = truthy(templar, inherited(tr.task, tr.scope, 'noLog') ?? tr.bc.play.play.noLog, vars, tctx);
     const delegate = delegation(tr, vars, tctx);
     const base = baseItemRun(tr, vars, tctx, noLog, delegate);
@@ -52,6 +54,28 @@ export async function runTaskOnHost(tr: TaskRun): Promise<TaskOutput> {
     return { result: await runLoop(tr, base, conditions), noLog, delegatedTo: delegate?.host };
   } catch (e) {
     return { result: errorResult(e), noLog };
+  }
+}
+
+/**
+ * `*password*`, `*secret*`, `*token` ... variables are secrets wherever their
+ * values appear (rendered, when they are templates): the emitter masks them.
+ */
+function addSecretNamedVars(tr: TaskRun, vars: VarsMap, tctx: TemplateContext): void {
+  const { emitter, services } = tr.bc.play.run;
+  for (const key of Object.keys(vars)) {
+    if (!SECRET_NAME.test(key)) continue;
+    const value = vars[key];
+    if (typeof value === 'number') emitter.addSecret(String(value));
+    if (typeof value !== 'string') continue;
+    if (!value.includes('{{')) emitter.addSecret(value);
+    else {
+      try {
+        emitter.addSecret(services.templar.render(value, vars, tctx));
+      } catch {
+        /* an unrenderable template is reported by the task that uses it */
+      }
+    }
   }
 }
 
