@@ -13,6 +13,7 @@ import { TsplayError, TsplayErrors } from '../errors.js';
 import { parseExtraVars, readPassword, type PlaybookFlags } from './options.js';
 import { installVault, onVaultSecret, resolveVaultPasswords, setVaultPasswords } from '../vault/index.js';
 import { Redactor } from '../output/redact.js';
+import { readYamlFile } from '../yaml.js';
 
 export interface Prepared {
   cfg: TsplayConfig;
@@ -36,10 +37,13 @@ export async function prepare(playbookArg: string | undefined, flags: PlaybookFl
   const extraVars = await parseExtraVars(flags['extra-vars']);
   redactor.addFromVars(extraVars);
   const inventory = await loadInventory(sources.map((s) => (s.includes(',') ? s : resolve(s))));
+  for (const h of inventory.hosts.values()) redactor.addFromVars(h.vars);
+  for (const g of inventory.groups.values()) redactor.addFromVars(g.vars);
   const templar = new Templar();
   const playbookFile = resolve(playbookArg);
   const rolesPath = cfg.rolesPath ?? [];
   const found = await checkPlaybook(playbookFile, { inventory, rolesPath, templar, extraVars });
+  if (found.length > 0) await addPlayVarSecrets(playbookFile, redactor);
   const problems = found.filter((e) => !isWarning(e));
   const warnings = found.filter(isWarning);
   let playbook: Playbook | undefined;
@@ -66,6 +70,16 @@ async function setupVault(flags: PlaybookFlags, cfg: TsplayConfig, redactor: Red
   for (const p of passwords) redactor.add(p.password);
   setVaultPasswords(passwords);
   onVaultSecret((secret) => redactor.add(secret));
+}
+
+/** Problems quote the playbook: its plays' `*password*` vars are masked in them too. */
+async function addPlayVarSecrets(file: string, redactor: Redactor): Promise<void> {
+  try {
+    const plays = (await readYamlFile(file)).value;
+    if (Array.isArray(plays)) for (const p of plays) redactor.addFromVars((p as { vars?: unknown } | null)?.vars);
+  } catch {
+    /* unparsable: the problems say so */
+  }
 }
 
 /** The static check marks advisory findings with a hint starting "warning". */
