@@ -223,6 +223,30 @@ describe('play setup', () => {
     expect(h.summary.stats.h1!.failed).toBe(0);
   });
 
+  it('roles: params beat defaults, each role sees its own values, role handlers flush after the roles section', async () => {
+    const h = await runYaml(`
+- hosts: web
+  gather_facts: false
+  roles:
+    - role: a
+      port: 8080
+    - role: b
+  tasks:
+    - fake: { name: "play-{{ role_name | default('none') }}" }
+`, {
+      inventory: ONE,
+      files: {
+        'roles/a/defaults/main.yml': 'port: 80\ncolour: red\n',
+        'roles/a/tasks/main.yml': '- fake: { name: "a-{{ port }}-{{ colour }}-{{ role_name }}", changed: true }\n  notify: a handler\n',
+        'roles/a/handlers/main.yml': '- name: a handler\n  fake: { name: a-handler }\n',
+        'roles/b/defaults/main.yml': 'colour: blue\n',
+        'roles/b/tasks/main.yml': '- fake: { name: "b-{{ colour }}-{{ role_path | basename }}" }\n',
+      },
+    });
+    expect(probeOrder()).toEqual(['a-8080-red-a@h1', 'b-blue-b@h1', 'a-handler@h1', 'play-none@h1']);
+    expect(h.summary.exitCode).toBe(0);
+  });
+
   it('include_role runs the role tasks with its defaults and handlers', async () => {
     const h = await runYaml(`
 - hosts: web
