@@ -81,6 +81,7 @@ export const command = defineModule<CommandParams, PathFacts>({
     return probePaths(ctx, p);
   },
   plan(p, facts) {
+    if (p.cmd !== undefined && p.argv !== undefined) throw new ModuleFailure('command takes cmd (or free-form text) or argv, not both');
     const argv = commandArgv(p);
     if (argv.length === 0) throw new ModuleFailure('no command given: set cmd or argv');
     const skip = pathSkipReason(p, facts);

@@ -28,6 +28,7 @@ describe('command planner', () => {
   });
   it('fails without a command', () => {
     expect(() => command.plan({ cmd: '  ' }, {}, planCtx)).toThrow(/no command given/);
+    expect(() => command.plan({ cmd: 'a', argv: ['b'] }, {}, planCtx)).toThrow(/not both/);
   });
 });
 
