@@ -29,9 +29,9 @@ describe('script on a real host', () => {
   it('copies and runs with arguments as data, in chdir, then removes the copy', async () => {
     const before = readdirSync(tmpdir()).filter((f) => f.startsWith('tsplay-script.')).length;
     const ctx = makeTestContext({ baseDir: base });
-    const { result } = await runModule(script, { cmd: `args.sh 'a b' '$(echo pwned)' "\`id\`;x"`, chdir: base }, ctx);
+    const { result } = await runModule(script, { cmd: `args.sh 'a b' '$(echo pwned)' "\`id\`;x" 'two\nlines'`, chdir: base }, ctx);
     expect(result.status).toBe('changed');
-    expect(result.data.stdout).toBe(`[a b]\n[$(echo pwned)]\n[\`id\`;x]\ncwd=${base}\n`);
+    expect(result.data.stdout).toBe(`[a b]\n[$(echo pwned)]\n[\`id\`;x]\n[two\nlines]\ncwd=${base}\n`);
     expect(readdirSync(tmpdir()).filter((f) => f.startsWith('tsplay-script.')).length).toBe(before);
   });
   it('runs with an executable', async () => {

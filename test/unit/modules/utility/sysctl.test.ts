@@ -66,7 +66,7 @@ describe('sysctl planner', () => {
 
 describe('sysctl on this machine', () => {
   it('writes the file (reload off), is idempotent, and check mode changes nothing', async () => {
-    const file = join(dir, "90-tsplay $(id) `x`;'q'.conf");
+    const file = join(dir, "90-tsplay $(id) `x`;'q'\n.conf");
     writeFileSync(file, '# managed\nkernel.msgmax = 1\n');
     const params = { name: KEY, value: original, sysctl_file: file, reload: false };
     const checked = await runModule(sysctl, params, makeTestContext({ check: true }));

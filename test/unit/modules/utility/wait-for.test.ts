@@ -78,7 +78,7 @@ describe('wait_for on a real host (one command each)', () => {
     expect(Date.now() - t0).toBeLessThan(5000);
   });
   it('waits for a file (with metacharacters in its name) to appear with content, then to go', async () => {
-    const file = join(dir, "ready $(touch pwned) `x`; 'q'");
+    const file = join(dir, "ready $(touch pwned) `x`; 'q'\nline2");
     setTimeout(() => writeFileSync(file, 'starting\nready to accept connections\n'), 300);
     const { result } = await runModule(waitFor, { path: file, search_regex: 'ready to accept', timeout: 5, sleep: 0.1 }, makeTestContext());
     expect(result.status).toBe('ok');
