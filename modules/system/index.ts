@@ -3,9 +3,10 @@ import { apt } from './apt.js';
 import { dnf, yum } from './dnf.js';
 import { firewalld } from './firewalld.js';
 import { packageModule } from './package.js';
+import { seboolean } from './selinux-boolean.js';
 import { service } from './service.js';
 import { systemd } from './systemd.js';
 import { ufw } from './ufw.js';
 
 /** Packages, services, firewalls, SELinux, kernel. */
-export const systemModules: AnyModule[] = [packageModule, apt, dnf, yum, systemd, service, ufw, firewalld];
+export const systemModules: AnyModule[] = [packageModule, apt, dnf, yum, systemd, service, ufw, firewalld, seboolean];
