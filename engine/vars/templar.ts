@@ -127,9 +127,11 @@ export class Templar {
 
   private renderIn(value: unknown, st: RenderState): unknown {
     if (typeof value === 'string') return this.renderStr(value, st);
-    if (Array.isArray(value)) return value.map((v) => this.renderIn(v, st));
+    // nothing to do (and the same object back) unless there is a template or a vault value inside
+    const untouched = !this.options.vaultReveal && !hasTemplate(value);
+    if (Array.isArray(value)) return untouched ? value : value.map((v) => this.renderIn(v, st));
     if (isPlainObject(value) && !isVarsScope(value)) {
-      if (!hasTemplate(value)) return value;
+      if (untouched) return value;
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(value)) out[MARKERS.test(k) ? String(this.renderStr(k, st)) : k] = this.renderIn(v, st);
       return out;

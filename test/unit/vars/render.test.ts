@@ -37,6 +37,7 @@ describe('render: native types', () => {
     expect(t.render('plain {text} %s', exploding)).toBe('plain {text} %s');
     const obj = { a: ['x', { b: 'y' }] };
     expect(t.render(obj, exploding)).toBe(obj);
+    expect(t.render(obj.a, exploding)).toBe(obj.a);
   });
   it('renders deep inside lists and maps, keys included', () => {
     expect(t.render({ '{{ name }}_port': ['{{ port }}', 'h-{{ hosts[0] }}', 3, null] }, vars)).toEqual({

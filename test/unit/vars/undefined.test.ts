@@ -192,5 +192,7 @@ describe('vault values', () => {
     expect(tv.render('{{ db.password }}', v)).toBe('s3cret');
     expect(tv.render('pw={{ pw }}', v)).toBe('pw=top');
     expect(tv.render(['{{ pw }}', new Vaulted('x')], v)).toEqual(['top', 'x']);
+    // module arguments holding a vault value directly
+    expect(tv.render({ name: 'app', password: new Vaulted('p') }, v)).toEqual({ name: 'app', password: 'p' });
   });
 });
