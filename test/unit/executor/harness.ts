@@ -82,7 +82,8 @@ export const fakeModule = defineModule<FakeParams, { count?: number }>({
   plan(p, facts) {
     const data = { ...(p.data ?? {}), ...(facts.count !== undefined ? { count: facts.count } : {}) };
     if (!p.changed) return { changes: [], reason: 'nothing to do', data };
-    return { changes: [`change ${p.name ?? ''}`], data, unpredictable: p.unpredictable ? 'cannot tell' : undefined };
+    const diff = [{ path: `/x/${p.name ?? ''}`, before: 'old\n', after: 'new\n' }];
+    return { changes: [`change ${p.name ?? ''}`], data, diff, unpredictable: p.unpredictable ? 'cannot tell' : undefined };
   },
   async apply(ctx, p, plan) {
     calls.push({ host: ctx.host, name: p.name ?? '', phase: 'apply', at: Date.now() });

@@ -181,6 +181,55 @@ describe('check mode', () => {
   });
 });
 
+describe('diff, loop_control extended, cacheable', () => {
+  it('diffs only in diff mode, which a task can turn on or off', async () => {
+    const h = await runYaml(`
+- hosts: web
+  gather_facts: false
+  tasks:
+    - fake: { name: plain, changed: true }
+    - fake: { name: forced, changed: true }
+      diff: true
+`, { inventory: ONE });
+    expect(eventsOf(h.events, 'host_result').map((e) => e.result.diff?.[0]?.path)).toEqual([undefined, '/x/forced']);
+    const d = await runYaml(`
+- hosts: web
+  gather_facts: false
+  tasks:
+    - fake: { name: d1, changed: true }
+    - fake: { name: d2, changed: true }
+      diff: false
+`, { inventory: ONE, diff: true });
+    expect(eventsOf(d.events, 'host_result').map((e) => e.result.diff?.[0]?.path)).toEqual(['/x/d1', undefined]);
+  });
+
+  it('loop_control extended gives ansible_loop', async () => {
+    const h = await runYaml(`
+- hosts: web
+  gather_facts: false
+  tasks:
+    - fake_local: { data: { v: "{{ ansible_loop.index }}/{{ ansible_loop.length }} {{ ansible_loop.first }} {{ ansible_loop.last }} {{ ansible_loop.previtem | default('-') }}" } }
+      loop: [a, b]
+      loop_control: { extended: true }
+      register: r
+    - debug: { msg: "{{ r.results | map(attribute='v') | list }}" }
+`, { inventory: ONE });
+    expect(debugMsgs(h.events)).toEqual([['1/2 True False -', '2/2 False True a']]);
+  });
+
+  it('set_fact cacheable also lands in ansible_facts', async () => {
+    const h = await runYaml(`
+- hosts: web
+  gather_facts: false
+  tasks:
+    - set_fact: { kept: 1, cacheable: true }
+    - set_fact: { local_only: 2 }
+    - debug: { msg: "{{ ansible_facts.kept | default('no') }} {{ ansible_facts.local_only | default('no') }}" }
+`, { inventory: ONE });
+    expect(debugMsgs(h.events)).toEqual(['1 no']);
+  });
+});
+
 describe('delegation, no_log, facts', () => {
   it('delegate_to runs on the other host connection with the task host vars', async () => {
     const h = await runYaml(`
