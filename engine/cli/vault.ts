@@ -176,7 +176,7 @@ function withEditor(text: string): string {
   const file = join(dir, 'edit.yml');
   try {
     writeFileSync(file, text, { mode: 0o600 });
-    const editor = process.env['VISUAL'] ?? process.env['EDITOR'] ?? 'vi';
+    const editor = process.env['VISUAL'] || process.env['EDITOR'] || 'vi';
     const r = spawnSync('sh', ['-c', `${editor} "$1"`, 'sh', file], { stdio: 'inherit' });
     if (r.status !== 0) throw new TsplayError('TSPLAY_VAULT', `the editor (${editor}) exited with ${r.status ?? r.signal}; nothing written`);
     return readFileSync(file, 'utf8');
