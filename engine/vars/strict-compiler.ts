@@ -24,10 +24,23 @@ interface NjCompiler {
   _compileAggregate(node: unknown, frame: unknown, start?: string, end?: string): void;
 }
 type CompileFn = (this: NjCompiler, node: NjNode, frame: { lookup(n: string): string | undefined }) => void;
+interface NjParser {
+  parseCompare(): NjNode;
+  skipSymbol(name: string): boolean;
+  peekToken(): { type: string; value: string; lineno: number; colno: number } | null;
+}
 interface NunjucksInternals {
   compiler: { Compiler: { prototype: Record<string, unknown> } };
+  parser: { Parser: { prototype: { parseIs: (this: NjParser) => NjNode } } };
   runtime: Record<string, unknown>;
-  nodes: { Node: { extend(name: string, props: { fields: string[] }): new (...a: unknown[]) => NjNode } };
+  nodes: {
+    Node: { extend(name: string, props: { fields: string[] }): new (...a: unknown[]) => NjNode };
+    Is: new (lineno: number, colno: number, left: NjNode, right: NjNode) => NjNode;
+    Not: new (lineno: number, colno: number, target: NjNode) => NjNode;
+    FunCall: new (lineno: number, colno: number, name: NjNode, args: NjNode) => NjNode;
+    Symbol: new (lineno: number, colno: number, value: string) => NjNode;
+    NodeList: new (lineno: number, colno: number, children: NjNode[]) => NjNode;
+  };
   installJinjaCompat(): void;
   lexer: { lex(src: string, opts: object): object };
 }
@@ -251,6 +264,31 @@ export function installStrictMode(): void {
     };
   }
   wrapConditionNodes(proto, TsTruthy, TsIter);
+  parseIsIn(nj);
+}
+
+/**
+ * `x is in seq` / `x is not in seq`: nunjucks reads the test name as an
+ * expression, and `in` is an operator there; parse it as the test `in(seq)`.
+ */
+function parseIsIn(nj: NunjucksInternals): void {
+  const proto = nj.parser.Parser.prototype;
+  const { Is, Not, FunCall, Symbol: Sym, NodeList } = nj.nodes;
+  proto.parseIs = function (this: NjParser) {
+    const left = this.parseCompare();
+    if (!this.skipSymbol('is')) return left;
+    const not = this.skipSymbol('not');
+    const tok = this.peekToken();
+    let right: NjNode;
+    if (tok && tok.type === 'symbol' && tok.value === 'in' && this.skipSymbol('in')) {
+      const seq = this.parseCompare();
+      right = new FunCall(tok.lineno, tok.colno, new Sym(tok.lineno, tok.colno, 'in'), new NodeList(tok.lineno, tok.colno, [seq]));
+    } else {
+      right = this.parseCompare();
+    }
+    const node = new Is(left.lineno, left.colno, left, right);
+    return not ? new Not(node.lineno, node.colno, node) : node;
+  };
 }
 
 /** `if` and `for` keep nunjucks' code; only their condition / iterable gets wrapped. */
