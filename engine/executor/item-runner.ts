@@ -44,7 +44,8 @@ export async function runItem(ir: ItemRun): Promise<TaskResult> {
     if (result.status === 'unreachable') return result;
     if (allHold(ir.bc.play.run.services.templar, until!, conditionVars(ir, result), ir.tctx)) return result;
     if (attempt < maxAttempts) {
-      ir.warn(`${ir.task.name ?? ir.task.module}: retrying (${maxAttempts - attempt} retries left)`);
+      const message = `FAILED - RETRYING: [${ir.host}]: ${ir.task.name ?? ir.task.moduleAs} (${maxAttempts - attempt} retries left).`;
+      ir.bc.play.run.emitter.emit({ type: 'message', v: 1, level: 'info', verbosity: 0, message, host: ir.host });
       await sleep((ir.task.delay ?? 5) * 1000, ir.bc.play.run.opts.signal);
     }
   }

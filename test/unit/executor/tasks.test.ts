@@ -74,6 +74,7 @@ describe('retries and result rules', () => {
       delay: 0
 `, { inventory: ONE });
     expect(debugMsgs(h.events)).toEqual([2]);
+    expect(eventsOf(h.events, 'message').map((m) => m.message)[0]).toBe('FAILED - RETRYING: [h1]: fake (2 retries left).');
     expect(probeOrder().filter((x) => x === 'never@h1')).toHaveLength(3);
     expect(h.results.at(-1)).toBe('fake|h1|failed');
   });
