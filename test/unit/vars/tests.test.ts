@@ -56,8 +56,8 @@ describe('type and value tests', () => {
     expect(ev("'abc' is match('ABC', ignorecase=true)")).toBe(true);
   });
   it('in, version with every operator spelling', () => {
-    expect(ev("'a' is in ['a']".replace('is in', 'in'))).toBe(true);
-    expect(ev("2 is in([1, 2])")).toBe(true);
+    expect(ev("'a' is in ['a'] and 'b' is not in ['a'] and 2 is in([1, 2])")).toBe(true);
+    expect(ev("'k' is in {'k': 1}")).toBe(true);
     const ops: [string, boolean][] = [
       ['<', true], ['lt', true], ['<=', true], ['le', true], ['>', false], ['gt', false],
       ['>=', false], ['ge', false], ['==', false], ['=', false], ['eq', false], ['!=', true], ['<>', true], ['ne', true],
