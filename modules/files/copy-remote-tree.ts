@@ -17,6 +17,10 @@ export interface RemoteTreeFacts {
   /** relative paths of source directories with their modes */
   dirs: { rel: string; mode: number }[];
   files: { rel: string; mode: number; sum: string }[];
+  /** symlinks, copied as links (rel -> target) */
+  links: { rel: string; target: string }[];
+  /** link targets present under root, by relative path */
+  destLinks: Record<string, string>;
   /** sha1 of files present under root, by relative path */
   destSums: Record<string, string>;
   /** relative directories present under root ('' for root) */
@@ -44,8 +48,10 @@ function unescapeSumName(line: string): [string, string] {
 
 /** Parses the tree probe: 'D\tmode\tpath\0', 'F\tmode\tpath\0', then sums after markers. */
 export function parseRemoteTree(out: string, root: string, umask: number): RemoteTreeFacts {
-  const facts: RemoteTreeFacts = { root, umask, dirs: [], files: [], destSums: {}, destDirs: [] };
-  const [listing = '', srcSums = '', destSums = '', destDirs = ''] = out.split('\0@@\n');
+  const facts: RemoteTreeFacts = { root, umask, dirs: [], files: [], links: [], destSums: {}, destDirs: [], destLinks: {} };
+  const [listing = '', srcSums = '', destSums = '', destDirs = '', destLinks = ''] = out.split('\0@@\n');
+  const linkItems = destLinks.split('\0');
+  for (let i = 0; i + 1 < linkItems.length; i += 2) facts.destLinks[linkItems[i]!] = linkItems[i + 1]!;
   const srcSum: Record<string, string> = {};
   for (const l of srcSums.split('\n').filter(Boolean)) {
     const [sum, name] = unescapeSumName(l);
@@ -60,9 +66,13 @@ export function parseRemoteTree(out: string, root: string, umask: number): Remot
     .split('\0')
     .filter((d) => d.startsWith('./'))
     .map((d) => d.slice(2).replace(/\/$/, ''));
-  for (const rec of listing.split('\0').filter(Boolean)) {
+  const recs = listing.split('\0');
+  for (let i = 0; i < recs.length; i++) {
+    const rec = recs[i]!;
+    if (!rec) continue;
     const [kind, mode, rel] = [rec.slice(0, 1), rec.slice(2, rec.indexOf('\t', 2)), rec.slice(rec.indexOf('\t', 2) + 1)];
     if (kind === 'D') facts.dirs.push({ rel, mode: parseInt(mode, 8) });
+    else if (kind === 'L') facts.links.push({ rel, target: recs[++i] ?? '' });
     else facts.files.push({ rel, mode: parseInt(mode, 8), sum: srcSum[rel] ?? '' });
   }
   return facts;
@@ -73,10 +83,11 @@ export function remoteTreeScript(src: string, root: string): string {
   const r = shellQuote(root);
   return [
     `cd ${s} || exit 3`,
-    `find . -mindepth 1 \\( -type d -printf 'D\\t%m\\t%P\\0' \\) -o \\( -type f -printf 'F\\t%m\\t%P\\0' \\)`,
+    `find . -mindepth 1 \\( -type d -printf 'D\\t%m\\t%P\\0' \\) -o \\( -type f -printf 'F\\t%m\\t%P\\0' \\) -o \\( -type l -printf 'L\\t0\\t%P\\0%l\\0' \\)`,
     `printf '\\0@@\\n'; find . -type f -print0 | xargs -0 -r sha1sum --`,
     `printf '\\0@@\\n'; if cd ${r} 2>/dev/null; then find . -type f -print0 | xargs -0 -r sha1sum --; fi`,
     `printf '\\0@@\\n'; if cd ${r} 2>/dev/null; then find . -type d -printf './%P\\0'; fi`,
+    `printf '\\0@@\\n'; if cd ${r} 2>/dev/null; then find . -type l -printf '%P\\0%l\\0'; fi`,
     `printf '\\0'; true`,
   ].join('\n');
 }
@@ -109,6 +120,12 @@ export function planRemoteTree(p: RemoteTreeParams, f: RemoteTreeFacts): Plan<{ 
     const steps = [shellJoin(['cp', '--', posix.join(p.src, file.rel), tmp]), shellJoin(['chmod', mode, '--', tmp]), who ? shellJoin(['chown', who, '--', tmp]) : '', shellJoin(['mv', '-f', '--', tmp, dest])];
     changes.push(`copy ${file.rel} to ${dest}`);
     commands.push(steps.filter(Boolean).join(' && '));
+  }
+  for (const link of f.links) {
+    if (f.destLinks[link.rel] === link.target) continue;
+    const dest = posix.join(f.root, link.rel);
+    changes.push(`link ${dest} -> ${link.target}`);
+    commands.push(shellJoin(['ln', '-sfn', '--', link.target, dest]));
   }
   return { changes, state: { commands }, data: { dest: f.root, src: p.src }, reason: changes.length ? undefined : `${f.root} is up to date` };
 }

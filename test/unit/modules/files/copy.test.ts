@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, readFileSync, statSync, writeFileSync, readdirSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, readlinkSync, statSync, writeFileSync, readdirSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -171,13 +171,15 @@ describe('copy on the local host', () => {
     mkdirSync(join(d, 'src', 'sub dir'), { recursive: true });
     writeFileSync(join(d, 'src', 'a'), 'a\n', { mode: 0o755 });
     writeFileSync(join(d, 'src', 'sub dir', "b'\nc"), 'b\n');
+    symlinkSync("sub dir/b'\nc", join(d, 'src', 'ln'));
     const params = { src: join(d, 'src'), dest: join(d, 'out'), remote_src: true, owner: 'root' };
     const check = await runModule(copy, params, { check: true });
-    expect(check.plan.changes).toHaveLength(4);
+    expect(check.plan.changes).toHaveLength(5);
     expect(readdirSync(d)).toEqual(['src']);
     await runModule(copy, params);
     expect(readFileSync(join(d, 'out', 'src', 'sub dir', "b'\nc"), 'utf8')).toBe('b\n');
     expect(statSync(join(d, 'out', 'src', 'a')).mode & 0o777).toBe(0o755);
+    expect(readlinkSync(join(d, 'out', 'src', 'ln'))).toBe("sub dir/b'\nc");
     expect((await replan(copy, params)).changes).toEqual([]);
     writeFileSync(join(d, 'src', 'a'), 'a2\n');
     expect((await runModule(copy, { ...params, src: `${join(d, 'src')}/`, dest: join(d, 'out', 'src') })).plan.changes).toEqual([`copy a to ${join(d, 'out', 'src', 'a')}`]);
