@@ -20,9 +20,13 @@ export interface SectionResult {
 
 export type SectionMap = Record<string, SectionResult>;
 
-/** The script: every section runs even when an earlier one failed. */
-export function sectionsScript(sections: readonly Section[]): string {
+/**
+ * The script: every section runs even when an earlier one failed. `prelude`
+ * runs first in the same shell and may set variables the sections use.
+ */
+export function sectionsScript(sections: readonly Section[], prelude = ''): string {
   const lines = ['t=$(mktemp -d) || exit 70'];
+  if (prelude) lines.push(prelude);
   for (const s of sections) {
     if (!/^[a-z0-9_.-]+$/i.test(s.key)) throw new Error(`bad section key ${s.key}`);
     lines.push(
@@ -52,8 +56,8 @@ export function parseSections(out: string): SectionMap {
 }
 
 /** Runs the sections in one command on the host. */
-export async function runSections(ctx: ModuleContext, sections: readonly Section[], timeoutMs?: number): Promise<SectionMap> {
-  const r = await ctx.run(sectionsScript(sections), timeoutMs ? { timeoutMs } : undefined);
+export async function runSections(ctx: ModuleContext, sections: readonly Section[], prelude = ''): Promise<SectionMap> {
+  const r = await ctx.run(sectionsScript(sections, prelude));
   if (r.rc !== 0) throw new ModuleFailure(`probe failed (rc ${r.rc}): ${r.stderr.trim()}`, { command: r });
   return parseSections(r.stdout);
 }
