@@ -87,6 +87,8 @@ export class Templar {
     if (MARKERS.test(text)) {
       warnings.push(`conditional statements should not include jinja2 templating delimiters such as {{ }} or {% %}. Found: ${text}`);
       value = this.render(text, vars, ctx);
+      // as Ansible: a string the template gave is read again as an expression ("False", "x > 1", "[]")
+      if (typeof value === 'string') value = this.tryEvaluate(value, vars, ctx);
     } else {
       value = this.evaluate(text, vars, ctx);
     }
@@ -95,6 +97,16 @@ export class Templar {
       return !FALSE_WORDS.has(value.trim().toLowerCase());
     }
     return pyTruthy(value);
+  }
+
+  /** Reads data as an expression: only literals, names and operators, never calls or filters (data may come from a host). */
+  private tryEvaluate(text: string, vars: VarsMap, ctx: TemplateContext): unknown {
+    if (!/^[\w\s.'"[\]{}:,<>=!+\-*/%]*$/.test(text)) return text;
+    try {
+      return this.evaluate(text, vars, ctx);
+    } catch {
+      return text;
+    }
   }
 
   lastWarnings(): string[] {

@@ -178,6 +178,14 @@ describe('evaluate and evalCondition', () => {
     expect(t.evalCondition('{{ port > 5 }}', vars)).toBe(true);
     expect(t.lastWarnings()[0]).toMatch(/should not include jinja2 templating delimiters/);
     expect(t.evalCondition('{{ flag }}', vars)).toBe(false);
+    // the string a template gives is read again as an expression, as Ansible does
+    expect(t.evalCondition('{{ s }}', { s: 'False' })).toBe(false);
+    expect(t.evalCondition('{{ s }}', { s: '[]' })).toBe(false);
+    expect(t.evalCondition('{{ s }}', { s: '2 > 1' })).toBe(true);
+    expect(t.evalCondition('{{ s }}', { s: 'no' })).toBe(false);
+    expect(t.evalCondition('{{ s }}', { s: 'some text' })).toBe(true);
+    // data is never run as code
+    expect(t.evalCondition('{{ s }}', { s: "lookup('pipe', 'exit 1')" })).toBe(true);
   });
   it('isTemplated looks deep', () => {
     expect(t.isTemplated('x')).toBe(false);
