@@ -38,7 +38,7 @@ const HINTS: Hint[] = [
   { pattern: /password authentication failed/i, explain: 'a PostgreSQL password is wrong (replication or superuser)' },
   { pattern: /database system identifier differs|system ID mismatch/i, explain: 'system ID mismatch: the data dir belongs to another cluster than the one in etcd', fatal: true },
   { pattern: /initdb: error|initdb failed|Initdb failed/i, explain: 'initdb failed' },
-  { pattern: /failed to bootstrap|removing data directory|bootstrap failed/i, explain: 'Patroni failed to bootstrap the cluster' },
+  { pattern: /Failed to bootstrap cluster|PatroniFatalException/i, explain: 'Patroni failed to bootstrap the cluster', fatal: true },
   { pattern: /pg_basebackup: error|Error creating replica|failed to bootstrap from leader/i, explain: 'the replica could not be cloned from the leader (pg_basebackup)' },
 ];
 
