@@ -1,7 +1,11 @@
 import type { AnyModule } from '../../engine/module-api.js';
 import { apt } from './apt.js';
+import { cron } from './cron.js';
 import { dnf, yum } from './dnf.js';
 import { firewalld } from './firewalld.js';
+import { hostname } from './hostname.js';
+import { localeGen } from './locale-gen.js';
+import { modprobe } from './modprobe.js';
 import { packageModule } from './package.js';
 import { seboolean } from './selinux-boolean.js';
 import { service } from './service.js';
@@ -9,4 +13,4 @@ import { systemd } from './systemd.js';
 import { ufw } from './ufw.js';
 
 /** Packages, services, firewalls, SELinux, kernel. */
-export const systemModules: AnyModule[] = [packageModule, apt, dnf, yum, systemd, service, ufw, firewalld, seboolean];
+export const systemModules: AnyModule[] = [packageModule, apt, dnf, yum, systemd, service, ufw, firewalld, seboolean, hostname, modprobe, cron, localeGen];
