@@ -121,7 +121,9 @@ function finishHost(bc: BatchContext, f: Finish): Outcome {
   const result: TaskResult = ignoreErrors ? { ...f.out.result, ignored: true } : f.out.result;
   const failed = result.status === 'failed' && !ignoreErrors;
   countResult(run.stats, host, result, { rescued: failed && scope.rescuable, ignoreErrors, ignoreUnreachable });
-  const shown = f.out.noLog ? censor(result) : result;
+  // shown as the contract says: an ignored failure is an ok result marked ignored; `register` keeps failed
+  const reported: TaskResult = ignoreErrors ? ({ ...result, status: 'ok' } as TaskResult) : result;
+  const shown = f.out.noLog ? censor(reported) : reported;
   run.emitter.emit({ type: 'host_result', v: 1, task: f.ref, host, result: shown, durationMs: f.durationMs, handler: f.handler, delegatedTo: f.out.delegatedTo });
   if (f.task.register) state.registered[f.task.register] = toRegistered(result);
   if (result.status === 'changed' && f.task.notify.length > 0) notifyHandlers(bc, host, f.task, scope);

@@ -94,7 +94,9 @@ describe('retries and result rules', () => {
     - fake: { name: c, fail: true }
       failed_when: false
 `, { inventory: ONE });
-    expect(h.results).toEqual(['fake|h1|ok', 'fake|h1|failed', 'debug|h1|ok', 'fake|h1|ok']);
+    // the ignored failure is shown as ok + ignored (register still says failed)
+    expect(h.results).toEqual(['fake|h1|ok', 'fake|h1|ok', 'debug|h1|ok', 'fake|h1|ok']);
+    expect(eventsOf(h.events, 'host_result')[1]!.result).toMatchObject({ status: 'ok', ignored: true, msg: 'failed_when condition met' });
     expect(debugMsgs(h.events)).toEqual([true]);
     expect(h.summary.stats.h1).toMatchObject({ ok: 4, changed: 0, failed: 0, ignored: 1 });
     expect(h.summary.exitCode).toBe(0);
