@@ -49,9 +49,9 @@ export interface PrecedenceLevel {
 /** Lowest first; each level replaces the ones above it in this list. */
 export const PRECEDENCE_TABLE: readonly PrecedenceLevel[] = [
   { level: 1, source: 'roleDefaults', note: 'role defaults/main.yml (the task\'s own role wins over other roles)' },
-  { level: 2, source: 'host.inventoryGroupVars', note: 'inventory group vars (all, then parents before children)' },
-  { level: 3, source: 'host.inventoryHostVars', note: 'inventory host vars' },
-  { level: 4, source: 'host.playbookGroupVars', note: 'group_vars/ beside the playbook' },
+  { level: 2, source: 'host.inventoryGroupVars', note: 'inventory group vars: the inventory file, then group_vars/ beside it (all first, parents before children)' },
+  { level: 3, source: 'host.playbookGroupVars', note: 'group_vars/ beside the playbook (each group right after the same group beside the inventory)' },
+  { level: 4, source: 'host.inventoryHostVars', note: 'inventory host vars: the inventory file, then host_vars/ beside it' },
   { level: 5, source: 'host.playbookHostVars', note: 'host_vars/ beside the playbook' },
   { level: 6, source: 'facts', note: 'gathered facts: ansible_facts.x, also as ansible_x' },
   { level: 7, source: 'playVars', note: 'play vars:' },
@@ -79,10 +79,11 @@ export function factVars(facts: VarsMap): VarsMap {
 export function buildTaskVars(input: TaskVarsInput): VarsMap {
   const layers: (VarsMap | undefined)[] = [
     ...input.roleDefaults,
-    input.host.inventoryGroupVars,
-    input.host.inventoryHostVars,
-    input.host.playbookGroupVars,
-    input.host.playbookHostVars,
+    // `merged` interleaves the four exactly as Ansible does (group_vars/all beside
+    // the playbook ranks below group_vars/<group> beside the inventory)
+    ...(input.host.merged
+      ? [input.host.merged]
+      : [input.host.inventoryGroupVars, input.host.playbookGroupVars, input.host.inventoryHostVars, input.host.playbookHostVars]),
     input.facts ? factVars(input.facts) : undefined,
     input.playVars,
     ...[input.varsFiles ?? []].flat(),

@@ -44,6 +44,16 @@ describe('PRECEDENCE_TABLE', () => {
 });
 
 describe('buildTaskVars', () => {
+  it('uses the inventory\'s merged host layers when given (Ansible interleaves them)', () => {
+    const input = emptyInput();
+    input.host = { inventoryGroupVars: { p: 1 }, inventoryHostVars: { p: 2 }, playbookGroupVars: { p: 3 }, playbookHostVars: {}, merged: { p: 2 } };
+    expect(buildTaskVars(input).p).toBe(2);
+  });
+  it('playbook group_vars rank below inventory host vars (ansible_port on a host line wins)', () => {
+    const input = emptyInput();
+    input.host = { inventoryGroupVars: {}, inventoryHostVars: { ansible_port: 2201 }, playbookGroupVars: { ansible_port: 22 }, playbookHostVars: {} };
+    expect(buildTaskVars(input).ansible_port).toBe(2201);
+  });
   it("the task's own role defaults (last) win over other roles' defaults", () => {
     const input = { ...emptyInput(), roleDefaults: [{ port: 1, a: 1 }, { port: 2 }] };
     expect(buildTaskVars(input)).toEqual({ port: 2, a: 1 });
