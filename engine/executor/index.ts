@@ -26,7 +26,6 @@ export type {
   IncludedRole,
   IncludeRoleRequest,
   IncludeParent,
-  TaskBecome,
 } from './types.js';
 export { loadDefaultServices } from './services.js';
 export { shouldRunByTags, makeTagFilter } from './tags.js';

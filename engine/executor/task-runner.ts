@@ -136,7 +136,7 @@ async function runLoop(tr: TaskRun, base: ItemRun, conditions: string[]): Promis
   const { templar } = run.services;
   let items: unknown[];
   try {
-    const value = typeof tr.task.loop === 'string' ? templar.render(tr.task.loop, base.vars, base.tctx) : templar.render(tr.task.loop, base.vars, base.tctx);
+    const value = templar.render(tr.task.loop, base.vars, base.tctx);
     items = expandLoop(tr.task.loopKind ?? 'loop', value, { searchDirs: fileFinder(tr.task, run.opts.playbook.dir).searchPaths('files') });
   } catch (e) {
     // a loop over something undefined is fine when the condition is false anyway

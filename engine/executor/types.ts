@@ -147,10 +147,3 @@ export interface IncludeParent {
   baseDir: string;
   apply?: DynamicInclude['apply'];
 }
-
-/** become keywords after play/block/task inheritance */
-export interface TaskBecome {
-  become?: boolean;
-  becomeUser?: string;
-  becomeMethod?: 'sudo' | 'su';
-}
