@@ -10,7 +10,12 @@ import { createConnection, type Connection } from '../../engine/connection/index
 import type { AnyModule } from '../../engine/module-api.js';
 import { startLab, type Lab } from '../../engine/lab/index.js';
 import { apt } from '../../modules/system/apt.js';
+import { cron } from '../../modules/system/cron.js';
 import { firewalld } from '../../modules/system/firewalld.js';
+import { hostname } from '../../modules/system/hostname.js';
+import { localeGen } from '../../modules/system/locale-gen.js';
+import { modprobe } from '../../modules/system/modprobe.js';
+import { seboolean } from '../../modules/system/selinux-boolean.js';
 import { packageModule } from '../../modules/system/package.js';
 import { service } from '../../modules/system/service.js';
 import { systemd } from '../../modules/system/systemd.js';
@@ -147,5 +152,39 @@ describeLab('system modules on lab hosts', () => {
     } finally {
       await sh(h2, 'systemctl start firewalld');
     }
+  }, SLOW);
+  it('hostname, cron (cron_file), locale_gen, modprobe persistence: changed then ok, check mode harmless', async () => {
+    const before = await sh(h2, 'hostname');
+    try {
+      expect((await run(hostname, { name: 'tsplay-renamed' }, h2, true)).changed).toBe(true);
+      expect(await sh(h2, 'hostname')).toBe(before);
+      await converge(hostname, { name: 'tsplay-renamed' }, h2);
+      expect(await sh(h2, 'hostname; cat /etc/hostname')).toBe('tsplay-renamed\ntsplay-renamed');
+    } finally {
+      await run(hostname, { name: before }, h2);
+    }
+    await sh(h2, 'rm -f /etc/cron.d/tsplay-test');
+    const job = { name: 'vacuum $(id)', minute: '0', hour: '3', job: 'echo "$(id)" `id` > /dev/null', user: 'postgres', cron_file: 'tsplay-test' };
+    await converge(cron, job, h2);
+    expect(await sh(h2, 'cat /etc/cron.d/tsplay-test')).toBe('#Ansible: vacuum $(id)\n0 3 * * * postgres echo "$(id)" `id` > /dev/null');
+    await converge(cron, { name: 'vacuum $(id)', state: 'absent', cron_file: 'tsplay-test' }, h2);
+    expect(await sh(h2, 'test -e /etc/cron.d/tsplay-test && echo left || echo gone')).toBe('gone');
+    await converge(apt, { name: 'locales', policy_rc_d: 101 }, h2);
+    await run(localeGen, { name: 'de_DE.UTF-8', state: 'absent' }, h2);
+    expect((await run(localeGen, { name: 'de_DE.UTF-8' }, h2, true)).changed).toBe(true);
+    expect(await sh(h2, 'locale -a')).not.toContain('de_DE.utf8');
+    await converge(localeGen, { name: 'de_DE.UTF-8' }, h2);
+    expect(await sh(h2, 'locale -a')).toContain('de_DE.utf8');
+    await converge(localeGen, { name: 'de_DE.UTF-8', state: 'absent' }, h2);
+    // a container cannot load kernel modules: only the boot files are managed here (state: absent keeps it unloaded)
+    await converge(modprobe, { name: 'br_netfilter', state: 'absent', params: 'x=1', persistent: 'present' }, h2);
+    expect(await sh(h2, 'cat /etc/modules-load.d/br_netfilter.conf /etc/modprobe.d/br_netfilter.conf')).toBe('br_netfilter\noptions br_netfilter x=1');
+    await converge(modprobe, { name: 'br_netfilter', state: 'absent', persistent: 'absent' }, h2);
+  }, SLOW);
+
+  it('selinux_boolean on a host without SELinux fails clearly, or is skipped when told to ignore it', async () => {
+    await expect(run(seboolean, { name: 'haproxy_connect_any', state: true }, h1)).rejects.toThrow(`SELinux is disabled on ${h1}`);
+    const r = await run(seboolean, { name: 'haproxy_connect_any', state: true, ignore_selinux_state: true }, h1);
+    expect(r.plan.skipped).toBe(`SELinux is disabled on ${h1}`);
   }, SLOW);
 });
