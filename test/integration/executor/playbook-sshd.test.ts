@@ -153,6 +153,24 @@ describe.skipIf(!sshdAvailable())('executor on real sshd hosts', () => {
     expect(readFileSync(join(appDir(0), 'reloads'), 'utf8')).toBe('reloaded\n');
   });
 
+  it('an interrupt during a long command ends the run at once with exit 99', async () => {
+    const file = join(dir, 'slow.yml');
+    writeFileSync(file, '- hosts: hosts\n  gather_facts: false\n  tasks:\n    - command: sleep 20\n    - command: "true"\n');
+    const playbook = await loadPlaybook(file);
+    const inventory = await loadInventory([join(dir, 'hosts.ini')]);
+    const pool = new CountingPool(new ConnectionPool({ hostKeyChecking: true, knownHostsFiles: [sshd.knownHostsPath], connectTimeoutMs: 10_000 }));
+    const abort = new AbortController();
+    const events: RunEvent[] = [];
+    setTimeout(() => abort.abort(), 1500);
+    const started = Date.now();
+    const summary = await runPlaybook({ playbook, inventory, pool, signal: abort.signal, emit: (e) => events.push(e) });
+    expect(summary.exitCode).toBe(99);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    const results = events.filter((e) => e.type === 'host_result');
+    expect(results.map((e) => e.type === 'host_result' && e.result.msg)).toEqual(['interrupted', 'interrupted', 'interrupted']);
+    expect(pool.connectionsAtClose.size).toBe(3);
+  });
+
   it('a host that went away is unreachable; the others finish; exit 3', async () => {
     const gone = sshd.hosts[2]!;
     sshd.kill(gone);
