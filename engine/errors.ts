@@ -35,6 +35,8 @@ export type ErrorCode =
   | 'TSPLAY_TIMEOUT'
   | 'TSPLAY_COMMAND_FAILED'
   | 'TSPLAY_MODULE_FAILED'
+  /** a custom module (library/, modules_path) that does not load or define a valid module */
+  | 'TSPLAY_MODULE_LOAD'
   | 'TSPLAY_LAB'
   | 'TSPLAY_INTERRUPTED'
   | 'TSPLAY_INTERNAL';
