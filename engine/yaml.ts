@@ -3,7 +3,7 @@
  * (yes/no/on/off are booleans, 0644 is octal), so documents parse as 1.1.
  */
 import { readFile } from 'node:fs/promises';
-import { Document, isMap, isNode, isPair, isScalar, LineCounter, parseAllDocuments, type Node, type ParsedNode, type ScalarTag, type CollectionTag } from 'yaml';
+import { Document, isCollection, isMap, isNode, isPair, isScalar, visit, LineCounter, parseAllDocuments, type Node, type ParsedNode, type ScalarTag, type CollectionTag } from 'yaml';
 import { TsplayError, TsplayErrors, type ErrorCode, type SourcePos } from './errors.js';
 import type { VarsMap } from './playbook/model.js';
 
@@ -91,7 +91,59 @@ export function parseYaml(text: string, file: string): YamlDoc {
   if (errors.length === 1) throw errors[0]!;
   if (errors.length > 1) throw new TsplayErrors(errors);
   const doc = (list[0] ?? new Document(null)) as Document.Parsed;
-  return { file, value: doc.toJS({ maxAliasCount: 1000 }) as unknown, doc, lc };
+  const y: YamlDoc = { file, value: undefined, doc, lc };
+  const keyProblem = collectionKey(doc);
+  if (keyProblem) throw yamlError(y, keyProblem, 'a mapping key must be a string or a number, not a list or a mapping');
+  try {
+    y.value = doc.toJS({ maxAliasCount: 1000 }) as unknown;
+  } catch (e) {
+    // the yaml library throws plain errors for unresolved aliases and bad `<<` merges
+    throw yamlError(y, culpritOf(doc, e), firstLine((e as Error).message ?? String(e)));
+  }
+  return y;
+}
+
+function yamlError(y: YamlDoc, node: Node | undefined, message: string): TsplayError {
+  const source = node ? posOfNode(y, node) : { file: y.file, line: 1, col: 1 };
+  return new TsplayError('TSPLAY_YAML_SYNTAX', `YAML syntax error: ${message}`, { source });
+}
+
+/** PyYAML refuses unhashable keys ("found unhashable key"); the yaml library would stringify them. */
+function collectionKey(doc: Document.Parsed): Node | undefined {
+  let found: Node | undefined;
+  visit(doc, {
+    Pair(_, pair) {
+      if (isCollection(pair.key)) {
+        found = pair.key;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
+/** The alias or merge key a toJS error is about, for its position. */
+function culpritOf(doc: Document.Parsed, e: unknown): Node | undefined {
+  const alias = /alias.*: (\S+)$/i.exec(String((e as Error)?.message ?? ''))?.[1];
+  let found: Node | undefined;
+  visit(doc, {
+    Alias(_, node) {
+      if (alias !== undefined && node.source === alias) {
+        found = node;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+    Pair(_, pair) {
+      if (alias === undefined && isScalar(pair.key) && pair.key.source === '<<') {
+        found = pair.key;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
 }
 
 export async function readYamlFile(file: string): Promise<YamlDoc> {
