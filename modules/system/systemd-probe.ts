@@ -8,10 +8,15 @@ export const SHOW_PROPS = [
   'ExecMainStatus', 'NeedDaemonReload', 'CanReload', 'FragmentPath',
 ];
 
-/** $1 scope flag (--system, --user, --global), $2 the unit: one `systemctl show` (is-enabled for --global). */
+/**
+ * $1 scope flag (--system, --user, --global), $2 the unit, $3 the properties,
+ * $4 seconds to let a just-started unit settle first (a Type=simple unit that
+ * dies at once is "active" for a moment): one `systemctl show` (is-enabled for --global).
+ */
 export const SYSTEMD_PROBE = String.raw`
 scope=$1 unit=$2
 export LC_ALL=C SYSTEMD_PAGER= SYSTEMD_COLORS=0
+if [ -n "$4" ]; then sleep "$4"; fi
 echo @@show
 if [ "$scope" = --global ]; then systemctl --global is-enabled -- "$unit" 2>/dev/null | sed 's/^/UnitFileState=/'
 else systemctl "$scope" show -p "$3" -- "$unit"; fi

@@ -90,9 +90,12 @@ export function predictAfter(u: UnitProps, acts: UnitAction[]): UnitProps {
   return next;
 }
 
-async function probeUnit(ctx: ModuleContext, p: SystemdParams): Promise<UnitProps> {
+/** How long a started unit gets before it is judged: long enough to catch one that dies at once. */
+export const SETTLE_SECONDS = '0.5';
+
+async function probeUnit(ctx: ModuleContext, p: SystemdParams, settle = ''): Promise<UnitProps> {
   if (!p.name) return {};
-  const res = await runScript(ctx, { script: SYSTEMD_PROBE, name: 'tsplay-systemd-probe', args: [scopeFlag(p), p.name, SHOW_PROPS.join(',')] });
+  const res = await runScript(ctx, { script: SYSTEMD_PROBE, name: 'tsplay-systemd-probe', args: [scopeFlag(p), p.name, SHOW_PROPS.join(','), settle] });
   if (!res.stdout.includes('@@end') || (res.rc !== 0 && p.scope !== 'global')) failCommand(`systemctl show ${p.name}`, res);
   return parseSystemdProbe(res.stdout);
 }
@@ -105,7 +108,7 @@ async function failureDetails(ctx: ModuleContext, p: SystemdParams): Promise<{ t
 
 /** After start/restart/reload: the unit must be running (or a oneshot that ran fine), not skipped by a condition. */
 async function verifyStarted(ctx: ModuleContext, p: SystemdParams): Promise<UnitProps> {
-  const after = await probeUnit(ctx, p);
+  const after = await probeUnit(ctx, p, SETTLE_SECONDS);
   const verdict = startVerdict(after);
   if (!verdict) return after;
   const why = await failureDetails(ctx, p);
@@ -171,7 +174,7 @@ export const systemd = defineModule<SystemdParams, UnitProps, UnitAction[]>({
     returns: { name: 'the unit', state: 'the state asked', enabled: 'whether it starts at boot', status: 'systemctl show properties (after apply)' },
   },
   params: systemdParamsSchema,
-  probe: probeUnit,
+  probe: (ctx, p) => probeUnit(ctx, p),
   plan: systemdPlan,
   async apply(ctx, p, plan) {
     return systemdApply(ctx, p, plan.state!);

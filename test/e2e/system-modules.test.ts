@@ -112,6 +112,7 @@ describeLab('system modules on lab hosts', () => {
   }, SLOW);
 
   it('ufw opens and closes a port, seen by ufw status; check mode adds nothing', async () => {
+    await run(apt, { name: 'ufw', state: 'absent', purge: true }, h1);
     await converge(apt, { name: 'ufw', policy_rc_d: 101 }, h1);
     await run(ufw, { state: 'reset' }, h1);
     await converge(ufw, { rule: 'allow', port: 22, proto: 'tcp' }, h1);
@@ -169,6 +170,7 @@ describeLab('system modules on lab hosts', () => {
     expect(await sh(h2, 'cat /etc/cron.d/tsplay-test')).toBe('#Ansible: vacuum $(id)\n0 3 * * * postgres echo "$(id)" `id` > /dev/null');
     await converge(cron, { name: 'vacuum $(id)', state: 'absent', cron_file: 'tsplay-test' }, h2);
     expect(await sh(h2, 'test -e /etc/cron.d/tsplay-test && echo left || echo gone')).toBe('gone');
+    await run(apt, { name: 'locales', state: 'absent' }, h2);
     await converge(apt, { name: 'locales', policy_rc_d: 101 }, h2);
     await run(localeGen, { name: 'de_DE.UTF-8', state: 'absent' }, h2);
     expect((await run(localeGen, { name: 'de_DE.UTF-8' }, h2, true)).changed).toBe(true);
