@@ -11,7 +11,8 @@ import type { BatchContext } from './context.js';
 import { allHold } from './conditions.js';
 import { errorResult, runModule } from './module-runner.js';
 import type { Scope } from './scope.js';
-import { inherited, mergedEnvironment } from './scope.js';
+import { environmentLayers, inherited } from './scope.js';
+import { environmentLayer, numberKeyword } from './keyword-values.js';
 import { withTimeout } from './timeout.js';
 
 export interface ItemRun {
@@ -35,7 +36,16 @@ const SECRET_VARS = ['ansible_become_password', 'ansible_become_pass', 'ansible_
 
 export async function runItem(ir: ItemRun): Promise<TaskResult> {
   const until = ir.task.until;
-  const maxAttempts = until && until.length > 0 ? Math.max(1, ir.task.retries ?? 3) : 1;
+  const { templar } = ir.bc.play.run.services;
+  let retries: number | undefined;
+  let delay: number;
+  try {
+    retries = numberKeyword(templar, { name: 'retries', value: ir.task.retries }, ir.vars, ir.tctx);
+    delay = numberKeyword(templar, { name: 'delay', value: ir.task.delay }, ir.vars, ir.tctx) ?? 5;
+  } catch (e) {
+    return errorResult(e);
+  }
+  const maxAttempts = until && until.length > 0 ? Math.max(1, retries ?? 3) : 1;
   let result: TaskResult = { status: 'failed', msg: 'not run', data: {} };
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     result = applyResultRules(ir, await runOnce(ir));
@@ -46,7 +56,7 @@ export async function runItem(ir: ItemRun): Promise<TaskResult> {
     if (attempt < maxAttempts) {
       const message = `FAILED - RETRYING: [${ir.host}]: ${ir.task.name ?? ir.task.moduleAs} (${maxAttempts - attempt} retries left).`;
       ir.bc.play.run.emitter.emit({ type: 'message', v: 1, level: 'info', verbosity: 0, message, host: ir.host });
-      await sleep((ir.task.delay ?? 5) * 1000, ir.bc.play.run.opts.signal);
+      await sleep(delay * 1000, ir.bc.play.run.opts.signal);
     }
   }
   if (result.status !== 'failed') {
@@ -70,7 +80,13 @@ async function runOnce(ir: ItemRun): Promise<TaskResult> {
   }
   const module = run.services.getModule(ir.task.module);
   if (!module) return { status: 'failed', msg: `unknown module ${ir.task.moduleAs}`, data: {} };
-  const timeoutS = inherited(ir.task, ir.scope, 'timeout') ?? ir.bc.play.play.timeout ?? run.opts.timeoutS;
+  let timeoutS: number | undefined;
+  try {
+    const keyword = inherited(ir.task, ir.scope, 'timeout') ?? ir.bc.play.play.timeout;
+    timeoutS = numberKeyword(templar, { name: 'timeout', value: keyword }, ir.vars, ir.tctx) ?? run.opts.timeoutS;
+  } catch (e) {
+    return errorResult(e);
+  }
   return withTimeout(timeoutS, run.opts.signal, (signal) =>
     runModule({
       module,
@@ -121,9 +137,11 @@ function resolveBecome(ir: ItemRun): BecomeOptions | false {
 }
 
 function renderEnvironment(ir: ItemRun): Record<string, string> {
-  const env = mergedEnvironment(ir.bc.play.play, ir.task, ir.scope);
+  const { templar } = ir.bc.play.run.services;
+  const layers = environmentLayers(ir.bc.play.play, ir.task, ir.scope).map((l) => environmentLayer(templar, l, ir.vars, ir.tctx));
+  const env: Record<string, unknown> = Object.assign({}, ...layers.filter((l) => l !== undefined));
   if (Object.keys(env).length === 0) return {};
-  const rendered = ir.bc.play.run.services.templar.render(env, ir.vars, ir.tctx) as Record<string, unknown>;
+  const rendered = templar.render(env, ir.vars, ir.tctx) as Record<string, unknown>;
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(rendered)) {
     if (v !== ir.bc.play.run.omit && v !== undefined && v !== null) out[k] = String(v);

@@ -60,8 +60,7 @@ export function effectiveTags(task: Task | DynamicInclude, scope: Scope): string
   return [...new Set([...scope.tags, ...task.tags])];
 }
 
-/** environment: play, then blocks, then task; later keys win */
-export function mergedEnvironment(play: Play, task: TaskKeywords, scope: Scope): Record<string, unknown> {
-  const layers = [play.environment, ...scope.keywords.map((k) => k.environment), task.environment];
-  return Object.assign({}, ...layers.filter((l) => l !== undefined));
+/** environment layers: play, then blocks, then task (later keys win); a layer may be a template */
+export function environmentLayers(play: Play, task: TaskKeywords, scope: Scope): (Record<string, unknown> | string | undefined)[] {
+  return [play.environment, ...scope.keywords.map((k) => k.environment), task.environment];
 }

@@ -29,7 +29,7 @@ export function applyKeywords(node: TaskNode, outer: InheritedKeywords): TaskNod
   node.when = [...(outer.when ?? []), ...node.when];
   node.tags = union(outer.tags ?? [], node.tags);
   node.vars = { ...(outer.vars ?? {}), ...node.vars };
-  if (outer.environment) node.environment = { ...outer.environment, ...(node.environment ?? {}) };
+  if (outer.environment) node.environment = mergeEnvironment(outer.environment, node.environment);
   const target = node as unknown as Record<string, unknown>;
   for (const k of SCALAR_KEYS) if (target[k] === undefined && outer[k] !== undefined) target[k] = outer[k];
   if (node.kind === 'task' && outer.notify) node.notify = union(node.notify, outer.notify);
@@ -40,4 +40,14 @@ export function applyKeywords(node: TaskNode, outer: InheritedKeywords): TaskNod
 export function applyAll(nodes: TaskNode[], outer: InheritedKeywords | undefined): TaskNode[] {
   if (outer) for (const n of nodes) applyKeywords(n, outer);
   return nodes;
+}
+
+/**
+ * Mappings merge (inner keys win). A templated environment (`"{{ env }}"`) is
+ * only known at run time: the inner one is kept whole when both are set.
+ */
+function mergeEnvironment(outer: Record<string, unknown> | string, inner: Record<string, unknown> | string | undefined): Record<string, unknown> | string {
+  if (inner === undefined) return outer;
+  if (typeof outer === 'string' || typeof inner === 'string') return inner;
+  return { ...outer, ...inner };
 }

@@ -53,7 +53,7 @@ export interface Play {
   maxFailPercentage?: number;
   anyErrorsFatal: boolean;
   tags: string[];
-  environment: Record<string, unknown>;
+  environment: Record<string, unknown> | string;
   checkMode?: boolean;
   diff?: boolean;
   ignoreUnreachable: boolean;
@@ -61,7 +61,7 @@ export interface Play {
   order: 'inventory' | 'reverse_inventory' | 'sorted' | 'reverse_sorted' | 'shuffle';
   forceHandlers?: boolean;
   noLog?: boolean;
-  timeout?: number;
+  timeout?: number | string;
   /** remote_user at play level */
   remoteUser?: string;
   connection?: string;
@@ -93,7 +93,8 @@ export interface TaskKeywords {
   becomeUser?: string;
   becomeMethod?: 'sudo' | 'su';
   vars: VarsMap;
-  environment?: Record<string, unknown>;
+  /** a mapping, or one template (`"{{ proxy_env }}"`) rendered at run time */
+  environment?: Record<string, unknown> | string;
   ignoreErrors?: boolean | string;
   ignoreUnreachable?: boolean;
   noLog?: boolean | string;
@@ -104,7 +105,8 @@ export interface TaskKeywords {
   runOnce?: boolean;
   throttle?: number;
   anyErrorsFatal?: boolean;
-  timeout?: number;
+  /** seconds, or a template rendered at run time */
+  timeout?: number | string;
   /** the role this task belongs to, for variable scope and role files/templates lookup */
   role?: RoleInstance;
   /** set on tasks of a file pulled in by include/import: directory used for relative lookups */
@@ -132,8 +134,9 @@ export interface Task extends TaskKeywords {
   changedWhen?: string[] | boolean;
   failedWhen?: string[] | boolean;
   until?: string[];
-  retries?: number;
-  delay?: number;
+  /** a number, or a template rendered at run time */
+  retries?: number | string;
+  delay?: number | string;
 }
 
 export interface Block extends TaskKeywords {

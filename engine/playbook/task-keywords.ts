@@ -3,7 +3,7 @@ import type { Node } from 'yaml';
 import type { LoadCtx, FileScope } from './context.js';
 import type { LoopControl, Task, TaskKeywords } from './model.js';
 import { reportAt, warn } from './context.js';
-import { asBool, asBoolOrTemplate, asConditions, asMapping, asNumber, asString, asStringList, type ValueSite } from './values.js';
+import { asBool, asBoolOrTemplate, asConditions, asMapping, asNumber, asNumberOrTemplate, asString, asStringList, type ValueSite } from './values.js';
 import { mapEntries, nodePos, toValue, type MapEntry } from './ynode.js';
 import { didYouMean } from './suggest.js';
 
@@ -27,7 +27,7 @@ const SETTERS: Record<string, Setter> = {
   become_user: (kw, s) => (kw.becomeUser = asString(s)),
   become_method: (kw, s) => (kw.becomeMethod = becomeMethod(s)),
   vars: (kw, s) => (kw.vars = readVars(s)),
-  environment: (kw, s) => (kw.environment = asMapping(s)),
+  environment: (kw, s) => (kw.environment = mappingOrTemplate(s)),
   ignore_errors: (kw, s) => (kw.ignoreErrors = asBoolOrTemplate(s)),
   ignore_unreachable: (kw, s) => (kw.ignoreUnreachable = asBool(s)),
   no_log: (kw, s) => (kw.noLog = asBoolOrTemplate(s)),
@@ -38,8 +38,15 @@ const SETTERS: Record<string, Setter> = {
   run_once: (kw, s) => (kw.runOnce = asBool(s)),
   throttle: (kw, s) => (kw.throttle = asNumber(s)),
   any_errors_fatal: (kw, s) => (kw.anyErrorsFatal = asBool(s)),
-  timeout: (kw, s) => (kw.timeout = asNumber(s)),
+  timeout: (kw, s) => (kw.timeout = asNumberOrTemplate(s)),
 };
+
+/** environment: a mapping, or one template naming a mapping (`"{{ proxy_env }}"`). */
+function mappingOrTemplate(s: ValueSite): Record<string, unknown> | string | undefined {
+  const v = toValue(s.y, s.node);
+  if (typeof v === 'string' && v.includes('{{')) return v;
+  return asMapping(s);
+}
 
 /** `vars:` is a mapping, or (as Ansible still accepts) a list of mappings merged in order. */
 function readVars(s: ValueSite): Record<string, unknown> {

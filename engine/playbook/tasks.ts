@@ -5,7 +5,7 @@ import { reportAt } from './context.js';
 import type { Block, Task, TaskNode } from './model.js';
 import { BLOCK_KEYWORDS, HANDLER_KEYWORDS, TASK_KEYWORDS, includeActionOf } from './keywords.js';
 import { baseKeywords, readCommonKeywords, readLoop, type LoopSpec } from './task-keywords.js';
-import { asConditions, asConditionsOrBool, asNumber, asString, asStringList, type ValueSite } from './values.js';
+import { asConditions, asConditionsOrBool, asNumber, asNumberOrTemplate, asString, asStringList, type ValueSite } from './values.js';
 import { findAction, looksLikeModule, resolveAction, type ResolvedAction } from './action.js';
 import { applyAll, inheritable } from './inherit.js';
 import { parseInclude } from './includes.js';
@@ -64,8 +64,8 @@ interface TaskExtras {
   changedWhen?: string[] | boolean;
   failedWhen?: string[] | boolean;
   until?: string[];
-  retries?: number;
-  delay?: number;
+  retries?: number | string;
+  delay?: number | string;
 }
 
 /** register, notify, listen, changed_when, ...: returns the remaining entries. */
@@ -79,8 +79,8 @@ function readTaskExtras(ctx: LoadCtx, scope: FileScope, entries: MapEntry[], out
     else if (e.key === 'changed_when') out.changedWhen = asConditionsOrBool(s);
     else if (e.key === 'failed_when') out.failedWhen = asConditionsOrBool(s);
     else if (e.key === 'until') out.until = asConditions(s);
-    else if (e.key === 'retries') out.retries = asNumber(s);
-    else if (e.key === 'delay') out.delay = asNumber(s);
+    else if (e.key === 'retries') out.retries = asNumberOrTemplate(s);
+    else if (e.key === 'delay') out.delay = asNumberOrTemplate(s);
     else rest.push(e);
   }
   return rest;

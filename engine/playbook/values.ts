@@ -39,6 +39,13 @@ export function asNumber(s: ValueSite): number | undefined {
   return undefined;
 }
 
+/** A number, or a templated string kept for run time (retries, delay, timeout). */
+export function asNumberOrTemplate(s: ValueSite): number | string | undefined {
+  const v = toValue(s.y, s.node);
+  if (typeof v === 'string' && v.includes('{{')) return v;
+  return asNumber(s);
+}
+
 export function asString(s: ValueSite): string | undefined {
   const v = toValue(s.y, s.node);
   if (typeof v === 'string') return v;
