@@ -5,6 +5,10 @@
  * module runs twice (changed, then ok), check mode is proved harmless by
  * probing the host afterwards, and hostile values arrive as data.
  */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createConnection, type Connection } from '../../engine/connection/index.js';
 import type { AnyModule } from '../../engine/module-api.js';
@@ -67,6 +71,37 @@ describeLab('system modules on lab hosts', () => {
     const check = await run(apt, { name: 'haproxy', state: 'absent' }, h1, true);
     expect(check.plan.changes).toEqual([expect.stringMatching(/^remove haproxy 2\.6\./)]);
     expect(await sh(h1, "dpkg-query -W -f='${db:Status-Status}' haproxy")).toBe('installed');
+  }, SLOW);
+
+  it('apt waits for a dpkg lock held by another process, and gives up after lock_timeout saying so', async () => {
+    await run(apt, { name: 'haproxy', state: 'absent' }, h2);
+    const hold = (seconds: number) =>
+      sh(h2, `nohup python3 -c "import fcntl,time; f=open('/var/lib/dpkg/lock-frontend','w'); fcntl.lockf(f, fcntl.LOCK_EX); time.sleep(${seconds})" >/dev/null 2>&1 & sleep 0.5`);
+    await hold(6);
+    await expect(run(apt, { name: 'haproxy', lock_timeout: 1, policy_rc_d: 101 }, h2)).rejects.toThrow(/the dpkg lock is held by process \d+ \(python3\): gave up after waiting 1 s \(lock_timeout\)/);
+    await sh(h2, 'while fuser /var/lib/dpkg/lock-frontend >/dev/null 2>&1; do sleep 0.2; done; true');
+    await hold(3);
+    const r = await run(apt, { name: 'haproxy', lock_timeout: 30, policy_rc_d: 101 }, h2);
+    expect(r.changed).toBe(true);
+    expect(r.warnings.join('\n')).toMatch(/waited for the dpkg lock held by process \d+ \(python3\)/);
+  }, SLOW);
+
+  it('apt installs a .deb from the controller (uploaded) once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsplay-deb-'));
+    try {
+      mkdirSync(join(dir, 'pkg/DEBIAN'), { recursive: true });
+      mkdirSync(join(dir, 'pkg/usr/share/tsplay-demo'), { recursive: true });
+      writeFileSync(join(dir, 'pkg/DEBIAN/control'), 'Package: tsplay-demo\nVersion: 1.0-1\nArchitecture: all\nMaintainer: tsplay <t@example.invalid>\nDescription: demo\n');
+      writeFileSync(join(dir, 'pkg/usr/share/tsplay-demo/README'), 'demo\n');
+      execFileSync('dpkg-deb', ['--build', '--root-owner-group', join(dir, 'pkg'), join(dir, 'tsplay-demo_1.0-1_all.deb')], { stdio: 'ignore' });
+      await run(apt, { name: 'tsplay-demo', state: 'absent' }, h1);
+      const first = await converge(apt, { deb: join(dir, 'tsplay-demo_1.0-1_all.deb') }, h1);
+      expect(first.result?.data?.installed).toEqual([{ name: 'tsplay-demo', version: '1.0-1' }]);
+      expect(await sh(h1, "dpkg-query -W -f='${Version}' tsplay-demo")).toBe('1.0-1');
+      await converge(apt, { name: 'tsplay-demo', state: 'absent' }, h1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, SLOW);
 
   it('package picks apt, removes, and refuses hostile names as unknown packages', async () => {
