@@ -14,6 +14,7 @@ Usage:
   tsplay inventory -i INVENTORY --list|--graph|--host HOST
   tsplay doc MODULE | --list                      module documentation
   tsplay schema                                   JSON Schema of playbooks (for editors)
+  tsplay role init NAME [--path DIR]              scaffold a role with an argument spec and a test playbook
   tsplay vault create|encrypt|decrypt|edit|view|rekey|encrypt_string   encrypted files and values
   tsplay lab up|status|ssh|down|destroy|stop|start|cut|heal   the built-in lab
   tsplay --version
@@ -30,6 +31,7 @@ const commands: Record<string, () => Promise<Command>> = {
   inventory: async () => (await import('./inventory.js')).inventoryCli,
   doc: async () => (await import('./doc.js')).docCommand,
   schema: async () => (await import('./schema.js')).schemaCommand,
+  role: async () => (await import('./role.js')).roleCommand,
   lab: async () => (await import('../lab/cli.js')).labCommand,
   vault: async () => (await import('./vault.js')).vaultCommand,
 };

@@ -14,6 +14,7 @@ import { parseExtraVars, readPassword, type PlaybookFlags } from './options.js';
 import { installVault, onVaultSecret, resolveVaultPasswords, setVaultPasswords } from '../vault/index.js';
 import { Redactor } from '../output/redact.js';
 import { readYamlFile } from '../yaml.js';
+import { loadPlaybookModules } from '../extend/for-playbook.js';
 
 export interface Prepared {
   cfg: TsplayConfig;
@@ -42,10 +43,12 @@ export async function prepare(playbookArg: string | undefined, flags: PlaybookFl
   const templar = new Templar();
   const playbookFile = resolve(playbookArg);
   const rolesPath = cfg.rolesPath ?? [];
-  const found = await checkPlaybook(playbookFile, { inventory, rolesPath, templar, extraVars });
+  // custom modules (library/, modules_path) first: the check validates their arguments
+  const custom = await loadPlaybookModules(playbookFile, { rolesPath, modulesPath: cfg.modulesPath });
+  const found = custom.problems.length ? custom.problems : await checkPlaybook(playbookFile, { inventory, rolesPath, templar, extraVars });
   if (found.length > 0) await addPlayVarSecrets(playbookFile, redactor);
   const problems = found.filter((e) => !isWarning(e));
-  const warnings = found.filter(isWarning);
+  const warnings = [...custom.warnings, ...found.filter(isWarning)];
   let playbook: Playbook | undefined;
   if (problems.length === 0) {
     try {
