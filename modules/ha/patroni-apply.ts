@@ -168,7 +168,8 @@ export async function applyPatroni(ctx: ModuleContext, p: PatroniBootstrapParams
   const s = await snapshot(e);
   const members = s.members ?? [];
   return {
-    changed: true,
+    // waiting for a Patroni that was already started is not a change
+    changed: st.steps.some((x) => x === 'start' || x === 'enable' || x === 'remove-dcs'),
     data: {
       role: s.status?.role ?? null,
       leader: leaderOf(members)[0]?.name ?? null,
