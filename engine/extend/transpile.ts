@@ -88,6 +88,7 @@ export interface CompileOptions {
 export async function compileModuleFile(file: string, opts: CompileOptions = {}): Promise<string> {
   const entry = resolve(file);
   const cacheDir = opts.cacheDir ?? moduleCacheDir();
+  if (opts.cacheDir) mkdirSync(cacheDir, { recursive: true });
   const apiUrl = opts.apiUrl ?? engineApiUrl();
   const manifestPath = join(cacheDir, `${sha256(entry).slice(0, 24)}.json`);
   // importing esbuild is cheap; its service process starts only when build() runs
