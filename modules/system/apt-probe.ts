@@ -3,13 +3,26 @@ import { nonEmptyLines, splitSections } from './common.js';
 
 /**
  * $1 deb path or '', $2 1 to simulate `apt-get -f install`, $3 1 to simulate
- * autoremove, then package names. The deb's own package is looked up too.
+ * autoremove, $4 '' (no cache update) or the cache's validity in seconds
+ * (0: always update), $5 1 in check mode (the update is only reported),
+ * $6 the lock timeout, then package names. The cache is brought up to date
+ * before anything is read, as Ansible does, so "latest" means latest; the
+ * deb's own package is looked up too.
  */
 export const APT_PROBE = String.raw`
-deb=$1 fixed=$2 autorm=$3; shift 3
+deb=$1 fixed=$2 autorm=$3 valid=$4 check=$5 lock=$6; shift 6
 export LC_ALL=C
-echo @@now; date +%s
-echo @@stamp; stat -c %Y /var/lib/apt/periodic/update-success-stamp 2>/dev/null || stat -c %Y /var/lib/apt/lists 2>/dev/null
+now=$(date +%s)
+stamp=$(stat -c %Y /var/lib/apt/periodic/update-success-stamp 2>/dev/null || stat -c %Y /var/lib/apt/lists 2>/dev/null || echo 0)
+echo @@updated
+if [ -n "$valid" ] && { [ "$valid" = 0 ] || [ $((now - stamp)) -gt "$valid" ]; }; then
+  if [ "$check" = 1 ]; then echo check
+  elif out=$(apt-get update -q -o "DPkg::Lock::Timeout=$lock" 2>&1); then
+    mkdir -p /var/lib/apt/periodic && touch /var/lib/apt/periodic/update-success-stamp; stamp=$now; echo yes
+  else echo failed; echo @@update_output; printf '%s\n' "$out" | tail -n 15; fi
+else echo no; fi
+echo @@now; echo "$now"
+echo @@stamp; echo "$stamp"
 echo @@deb
 if [ -n "$deb" ]; then
   if [ -f "$deb" ]; then
@@ -38,6 +51,10 @@ export interface AptFacts {
   needsFix: boolean;
   /** packages `apt-get autoremove` would remove */
   autoremovable: string[];
+  /** the cache update the probe made: yes, no (not needed or asked), check (needed, check mode), failed */
+  cacheUpdate: 'yes' | 'no' | 'check' | 'failed';
+  /** apt-get update's last lines when it failed */
+  updateOutput?: string;
 }
 
 /** dpkg-query -W -f='${Package}\t${db:Status-Status}\t${Version}\n' lines. */
@@ -77,6 +94,8 @@ function parseDeb(text: string | undefined): AptFacts['deb'] {
   return { package: field('Package'), version: field('Version') };
 }
 
+const UPDATE_WORDS = ['yes', 'no', 'check', 'failed'] as const;
+
 export function parseAptProbe(out: string): AptFacts {
   const s = splitSections(out);
   const now = Number(nonEmptyLines(s.now)[0]);
@@ -89,5 +108,7 @@ export function parseAptProbe(out: string): AptFacts {
     deb: parseDeb(s.deb),
     needsFix: fixed ? fixed.slice(1, 4).some((n) => n !== '0') : false,
     autoremovable: nonEmptyLines(s.autoremove).map((l) => l.split(/\s+/)[1] ?? '').filter((n) => n !== ''),
+    cacheUpdate: UPDATE_WORDS.find((w) => w === nonEmptyLines(s.updated)[0]) ?? 'no',
+    updateOutput: s.update_output?.trim() || undefined,
   };
 }

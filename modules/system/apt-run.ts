@@ -83,9 +83,3 @@ export async function runApt(ctx: ModuleContext, argv: string[], o: { policyRcD?
   }
   return res;
 }
-
-/** apt-get update, then the stamp Ansible and tsplay read for cache_valid_time. */
-export const APT_UPDATE = String.raw`
-apt-get update -q -o "DPkg::Lock::Timeout=$1" || exit $?
-mkdir -p /var/lib/apt/periodic && touch /var/lib/apt/periodic/update-success-stamp
-`;

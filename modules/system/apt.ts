@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { defineModule, ModuleFailure, type ApplyResult, type ModuleContext } from '../../engine/module-api.js';
 import { APT_PROBE, parseAptProbe, parseDpkgQuery, type AptFacts } from './apt-probe.js';
-import { APT_ENV, APT_UPDATE, aptCommonArgs, aptInstallArgv, aptRemoveArgv, runApt, type AptRunOptions } from './apt-run.js';
+import { APT_ENV, aptCommonArgs, aptInstallArgv, aptRemoveArgv, runApt, type AptRunOptions } from './apt-run.js';
 import { asList, refuseOptionLike, runScript, failCommand } from './common.js';
 import {
   describeChanges, entries, failUnavailable, packageDiff, parseAptSpec, pkgNameSchema, planPackages, predictInstalled,
@@ -27,7 +27,7 @@ export interface AptParams {
 }
 
 export interface AptPlanState {
-  update: boolean;
+  cacheUpdated: boolean;
   changes: PkgChangeSet;
   fix: boolean;
   autoremove: boolean;
@@ -55,16 +55,13 @@ async function locateDeb(ctx: ModuleContext, deb: string, facts: AptFacts): Prom
 
 async function probeApt(ctx: ModuleContext, p: AptParams, deb: string): Promise<AptFacts> {
   const names = aptSpecs(p).map((s) => s.name);
-  const args = [deb, p.state === 'fixed' ? '1' : '0', p.autoremove ? '1' : '0', ...names];
-  const res = await runScript(ctx, { script: APT_PROBE, name: 'tsplay-apt-probe', args });
+  const valid = p.update_cache ? String(p.cache_valid_time ?? 0) : '';
+  const flags = [p.state === 'fixed' ? '1' : '0', p.autoremove ? '1' : '0', valid, ctx.check ? '1' : '0', String(p.lock_timeout ?? 120)];
+  const res = await runScript(ctx, { script: APT_PROBE, name: 'tsplay-apt-probe', args: [deb, ...flags, ...names], env: APT_ENV });
   if (!res.stdout.includes('@@end')) failCommand('probing apt', res);
-  return parseAptProbe(res.stdout);
-}
-
-function needsUpdate(p: AptParams, f: AptFacts): boolean {
-  if (!p.update_cache) return false;
-  if (!p.cache_valid_time) return true;
-  return f.cacheAge === undefined || f.cacheAge > p.cache_valid_time;
+  const facts = parseAptProbe(res.stdout);
+  if (facts.cacheUpdate === 'failed') throw new ModuleFailure(`apt-get update failed: ${facts.updateOutput ?? ''}`, { command: res });
+  return facts;
 }
 
 function debChanges(p: AptParams, f: AptProbeFacts): PkgChangeSet {
@@ -78,12 +75,11 @@ function debChanges(p: AptParams, f: AptProbeFacts): PkgChangeSet {
 
 export function planApt(p: AptParams, f: AptProbeFacts): { changes: string[]; state: AptPlanState; data: Record<string, unknown>; reason: string } {
   const specs = aptSpecs(p);
-  const update = needsUpdate(p, f);
   const state = p.state === 'fixed' ? 'present' : (p.state ?? 'present');
   const base = planPackages(specs, state, { installed: f.installed, candidates: f.candidates, complete: true });
   if (state === 'absent' && p.purge) base.remove.push(...specs.filter((s) => f.configOnly.includes(s.name) && !base.remove.includes(s)));
-  // a stale cache may not know the package yet: apt-get decides after the update
-  if (!update) failUnavailable(base.unavailable);
+  // in check mode the cache was not updated: a package it does not know yet may come with the update
+  if (f.cacheUpdate !== 'check') failUnavailable(base.unavailable);
   else base.install.push(...specs.filter((s) => base.unavailable.includes(s.spec)));
   const deb = debChanges(p, f);
   const changes: PkgChangeSet = { ...base, install: [...base.install, ...deb.install], unavailable: [] };
@@ -91,7 +87,6 @@ export function planApt(p: AptParams, f: AptProbeFacts): { changes: string[]; st
   const autoremove = p.autoremove === true && f.autoremovable.length > 0;
   const view = { installed: f.installed, candidates: { ...f.candidates, ...(deb.install[0] ? { [deb.install[0].name]: deb.install[0].version ?? null } : {}) } };
   const lines = [
-    ...(update ? ['update the apt cache'] : []),
     ...describeChanges(changes, view),
     ...(fix ? ['fix broken dependencies (apt-get -f install)'] : []),
     ...(autoremove ? [`autoremove ${f.autoremovable.join(', ')}`] : []),
@@ -99,8 +94,8 @@ export function planApt(p: AptParams, f: AptProbeFacts): { changes: string[]; st
   const allSpecs = [...specs, ...deb.install];
   return {
     changes: lines,
-    state: { update, changes, fix, autoremove, debPath: f.debPath, specs: allSpecs },
-    data: { cache_updated: false, installed: entries(changes.install.concat(changes.upgrade), predictInstalled(changes, view)), removed: entries(changes.remove, f.installed) },
+    state: { cacheUpdated: f.cacheUpdate === 'yes', changes, fix, autoremove, debPath: f.debPath, specs: allSpecs },
+    data: { cache_updated: f.cacheUpdate === 'yes', installed: entries(changes.install.concat(changes.upgrade), predictInstalled(changes, view)), removed: entries(changes.remove, f.installed) },
     reason: specs.length || p.deb ? `packages already ${state}` : 'nothing to do',
   };
 }
@@ -114,7 +109,8 @@ export const apt = defineModule<AptParams, AptProbeFacts, AptPlanState>({
       'All named packages go in one apt-get transaction with DEBIAN_FRONTEND=noninteractive and dpkg options force-confdef,force-confold. ' +
       'The probe (dpkg-query and apt-cache policy) is one round trip. A dpkg lock held by another process is waited for up to lock_timeout seconds. ' +
       'policy_rc_d puts a /usr/sbin/policy-rc.d answering that code in place for the transaction (101: no service is started by the install), removed after, even on failure. ' +
-      'update_cache reports changed when the cache is refreshed; with cache_valid_time only when it is older than that.',
+      'update_cache refreshes the cache before anything is decided (with cache_valid_time only when it is older than that; not in check mode); ' +
+      'a refresh alone is not a change, as in Ansible (cache_updated tells).',
     examples: [
       '- apt:',
       '    name: [postgresql-15, patroni, etcd-server]',
@@ -178,10 +174,6 @@ async function applyApt(ctx: ModuleContext, p: AptParams, s: AptPlanState): Prom
     installRecommends: p.install_recommends, defaultRelease: p.default_release, force: p.force,
   };
   const run = { policyRcD: p.policy_rc_d, lockTimeout: o.lockTimeout };
-  if (s.update) {
-    const res = await runScript(ctx, { script: APT_UPDATE, name: 'tsplay-apt-update', args: [String(o.lockTimeout)], env: APT_ENV });
-    if (res.rc !== 0) failCommand('apt-get update', res);
-  }
   const before = await installedVersions(ctx, s.specs);
   let stdout = '';
   const specs = [...s.changes.install, ...s.changes.upgrade].map((x) => (x.spec.endsWith('.deb') && !x.spec.includes('/') ? `./${x.spec}` : x.spec));
@@ -194,7 +186,7 @@ async function applyApt(ctx: ModuleContext, p: AptParams, s: AptPlanState): Prom
   const removed = s.specs.filter((x) => before[x.name] !== undefined && after[x.name] === undefined);
   return {
     changed: true,
-    data: { cache_updated: s.update, installed: entries(installed, after), removed: entries(removed, before), stdout },
+    data: { cache_updated: s.cacheUpdated, installed: entries(installed, after), removed: entries(removed, before), stdout },
     diff: [packageDiff(s.specs, before, after)],
   };
 }

@@ -1,8 +1,8 @@
 /** dnf and yum: one module factory, the rpm probe and check-update parsers (pure). */
-import { defineModule, type AnyModule, type ApplyResult, type ModuleContext } from '../../engine/module-api.js';
+import { defineModule, ModuleFailure, type AnyModule, type ApplyResult, type ModuleContext } from '../../engine/module-api.js';
 import { asList, failCommand, nonEmptyLines, refuseOptionLike, runScript, splitSections } from './common.js';
 import {
-  describeChanges, entries, isEmptyChangeSet, packageDiff, parseRpmSpec, pkgNameSchema, planPackages, predictInstalled,
+  describeChanges, entries, packageDiff, parseRpmSpec, pkgNameSchema, planPackages, predictInstalled,
   type PkgChangeSet, type PkgSpec, type PkgState,
 } from './pkg-common.js';
 
@@ -16,6 +16,9 @@ export interface RpmParams {
 }
 
 export interface RpmFacts {
+  /** metadata refreshed by the probe (update_cache) */
+  refreshed: boolean;
+  refreshError?: string;
   /** spec -> installed version-release.arch (first when several are installed) */
   installed: Record<string, string>;
   /** name -> version an upgrade would bring (state=latest only) */
@@ -25,14 +28,25 @@ export interface RpmFacts {
 interface RpmPlanState {
   changes: PkgChangeSet;
   specs: PkgSpec[];
-  update: boolean;
   before: Record<string, string>;
 }
 
-/** $1 dnf|yum, $2 1 to list upgrades, then the specs; each queried alone so the answer names the spec asked. */
+/**
+ * $1 dnf|yum, $2 1 to list upgrades, $3 1 to refresh the metadata first (not
+ * in check mode), $4 the repository options, then the specs; each queried
+ * alone so the answer names the spec asked.
+ */
 export const RPM_PROBE = String.raw`
-mgr=$1 latest=$2; shift 2
+mgr=$1 latest=$2 refresh=$3 repos=$4; shift 4
 export LC_ALL=C
+# repository options come one a line: split on newlines only, never globbed (dnf globs them itself)
+set -f; IFS='
+'
+echo @@refresh
+if [ "$refresh" = 1 ]; then
+  if out=$("$mgr" -y -q $repos makecache 2>&1); then echo yes; else echo failed; printf '%s\n' "$out" | tail -n 15; fi
+fi
+unset IFS; set +f
 echo @@rpm
 for n; do v=$(rpm -q --qf '%{VERSION}-%{RELEASE}.%{ARCH} ' -- "$n" 2>/dev/null) || v=@none; printf '%s\t%s\n' "$n" "$v"; done
 echo @@updates; [ "$latest" = 1 ] && "$mgr" -q check-update -- "$@" 2>/dev/null
@@ -62,7 +76,13 @@ export function parseCheckUpdate(text: string): Record<string, string> {
 
 export function parseRpmProbe(out: string): RpmFacts {
   const s = splitSections(out);
-  return { installed: parseRpmQuery(s.rpm ?? ''), updates: parseCheckUpdate(s.updates ?? '') };
+  const refresh = nonEmptyLines(s.refresh);
+  return {
+    refreshed: refresh[0] === 'yes',
+    refreshError: refresh[0] === 'failed' ? refresh.slice(1).join('\n') || 'makecache failed' : undefined,
+    installed: parseRpmQuery(s.rpm ?? ''),
+    updates: parseCheckUpdate(s.updates ?? ''),
+  };
 }
 
 function normState(s: RpmParams['state']): PkgState {
@@ -100,7 +120,7 @@ function rpmParamsSchema(mgr: string): Record<string, unknown> {
       state: { type: 'string', enum: ['present', 'installed', 'absent', 'removed', 'latest'], default: 'present', description: 'present installs, latest also upgrades, absent removes.' },
       enablerepo: { description: `Repositories to enable for this ${mgr} run.`, anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] },
       disablerepo: { description: `Repositories to disable for this ${mgr} run.`, anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] },
-      update_cache: { type: 'boolean', default: false, description: `Refresh the metadata first (${mgr} makecache); reported as a change.` },
+      update_cache: { type: 'boolean', default: false, description: `Refresh the metadata (${mgr} makecache) before deciding; not in check mode, and not a change by itself.` },
     },
   };
 }
@@ -118,20 +138,23 @@ export function makeRpmModule(mgr: 'dnf' | 'yum'): AnyModule {
     params: rpmParamsSchema(mgr),
     async probe(ctx, p) {
       const specs = rpmSpecs(p).map((s) => s.spec);
-      const res = await runScript(ctx, { script: RPM_PROBE, name: 'tsplay-rpm-probe', args: [mgr, normState(p.state) === 'latest' ? '1' : '0', ...specs] });
+      const refresh = p.update_cache && !ctx.check ? '1' : '0';
+      const res = await runScript(ctx, { script: RPM_PROBE, name: 'tsplay-rpm-probe', args: [mgr, normState(p.state) === 'latest' ? '1' : '0', refresh, repoArgs(p).join('\n'), ...specs] });
       if (!res.stdout.includes('@@end')) failCommand('probing rpm', res);
-      return parseRpmProbe(res.stdout);
+      const facts = parseRpmProbe(res.stdout);
+      if (facts.refreshError) throw new ModuleFailure(`${mgr} makecache failed: ${facts.refreshError}`, { command: res });
+      return facts;
     },
     plan(p, f) {
       const specs = rpmSpecs(p);
       const state = normState(p.state);
       const view = { installed: f.installed, candidates: f.updates };
       const changes = planPackages(specs, state, view);
-      const lines = [...(p.update_cache ? [`refresh the ${mgr} metadata`] : []), ...describeChanges(changes, view)];
-      const data = { installed: entries(changes.install.concat(changes.upgrade), predictInstalled(changes, view)), removed: entries(changes.remove, f.installed) };
+      const lines = describeChanges(changes, view);
+      const data = { cache_updated: f.refreshed, installed: entries(changes.install.concat(changes.upgrade), predictInstalled(changes, view)), removed: entries(changes.remove, f.installed) };
       if (lines.length === 0) return { changes: [], reason: `packages already ${state}`, data };
-      const diff = isEmptyChangeSet(changes) ? undefined : [packageDiff(specs, f.installed, predictInstalled(changes, view))];
-      return { changes: lines, data, diff, state: { changes, specs, update: p.update_cache === true, before: f.installed } };
+      const diff = [packageDiff(specs, f.installed, predictInstalled(changes, view))];
+      return { changes: lines, data, diff, state: { changes, specs, before: f.installed } };
     },
     async apply(ctx, p, plan) {
       return applyRpm(ctx, mgr, p, plan.state!);
@@ -141,17 +164,13 @@ export function makeRpmModule(mgr: 'dnf' | 'yum'): AnyModule {
 
 async function applyRpm(ctx: ModuleContext, mgr: 'dnf' | 'yum', p: RpmParams, s: RpmPlanState): Promise<ApplyResult> {
   const env = { LC_ALL: 'C' };
-  if (s.update) {
-    const res = await ctx.run([mgr, '-y', ...repoArgs(p), 'makecache'], { env });
-    if (res.rc !== 0) failCommand(`${mgr} makecache`, res);
-  }
   let stdout = '';
   for (const argv of rpmTransactions(mgr, p, s.changes)) {
     const res = await ctx.run(argv, { env });
     if (res.rc !== 0) failCommand(`${mgr} ${argv.find((a) => !a.startsWith('-') && a !== mgr)}`, res);
     stdout += res.stdout;
   }
-  const probe = await runScript(ctx, { script: RPM_PROBE, name: 'tsplay-rpm-probe', args: [mgr, '0', ...s.specs.map((x) => x.spec)] });
+  const probe = await runScript(ctx, { script: RPM_PROBE, name: 'tsplay-rpm-probe', args: [mgr, '0', '0', '', ...s.specs.map((x) => x.spec)] });
   const after = parseRpmProbe(probe.stdout).installed;
   return {
     changed: true,

@@ -8,15 +8,23 @@ import { contextFor, FakeHost, HOSTILE, runSys, withDefaults } from './fake-host
 
 const PROBE = readFileSync(new URL('../../../fixtures/system/apt-probe-bookworm.txt', import.meta.url), 'utf8');
 const planCtx = { host: 'h', check: false, diff: true, noLog: false };
-const facts = (): AptProbeFacts => parseAptProbe(PROBE);
+/** the recorded facts, with haproxy not installed (it was, on the recording host) */
+const facts = (): AptProbeFacts => {
+  const f = parseAptProbe(PROBE);
+  delete f.installed.haproxy;
+  return f;
+};
 const params = (p: Record<string, unknown>): AptParams => withDefaults<AptParams>(apt, p);
 
 describe('apt probe parsers (recorded bookworm output)', () => {
   it('reads installed versions, candidates, cache age and the simulations', () => {
-    const f = facts();
-    expect(f.installed).toEqual({ dpkg: '1.21.23', ufw: '0.36.2-1' });
+    const f = parseAptProbe(PROBE);
+    expect(f.installed).toEqual({ dpkg: '1.21.23', ufw: '0.36.2-1', haproxy: '2.6.12-1+deb12u4' });
     expect(f.candidates).toEqual({ ufw: '0.36.2-1', haproxy: '2.6.12-1+deb12u4', dpkg: '1.21.23' });
-    expect(f.cacheAge).toBe(1795321405 - 1795321147);
+    expect(f.cacheAge).toBe(1795322542 - 1795321147);
+    expect(f.cacheUpdate).toBe('no');
+    const u = parseAptProbe(readFileSync(new URL('../../../fixtures/system/apt-probe-bookworm-updated.txt', import.meta.url), 'utf8'));
+    expect(u).toMatchObject({ cacheUpdate: 'yes', cacheAge: 0, installed: { ufw: '0.36.2-1' } });
     expect(f.needsFix).toBe(false);
     expect(f.autoremovable).toEqual([]);
     expect(f.deb).toBeUndefined();
@@ -49,14 +57,15 @@ describe('apt planner', () => {
     expect(apt.plan(params({ name: 'ufw', state: 'latest' }), old, planCtx).changes).toEqual(['upgrade ufw 0.36.1-1 -> 0.36.2-1']);
     expect(apt.plan(params({ name: 'ufw', state: 'present' }), old, planCtx).changes).toEqual([]);
   });
-  it('fails on a package apt does not know, unless the cache is about to be updated', () => {
+  it('fails on a package apt does not know, unless check mode skipped the cache update', () => {
     expect(() => apt.plan(params({ name: 'nosuch-pkg' }), facts(), planCtx)).toThrow("No package matching 'nosuch-pkg' is available");
-    const r = planApt(params({ name: 'nosuch-pkg', update_cache: true }), facts());
-    expect(r.changes).toEqual(['update the apt cache', 'install nosuch-pkg latest']);
+    const r = planApt(params({ name: 'nosuch-pkg', update_cache: true }), { ...facts(), cacheUpdate: 'check' });
+    expect(r.changes).toEqual(['install nosuch-pkg latest']);
   });
-  it('updates the cache only when older than cache_valid_time', () => {
-    expect(apt.plan(params({ update_cache: true, cache_valid_time: 3600 }), facts(), planCtx).changes).toEqual([]);
-    expect(apt.plan(params({ update_cache: true, cache_valid_time: 60 }), facts(), planCtx).changes).toEqual(['update the apt cache']);
+  it('a cache update alone is not a change (as in Ansible), but is returned', () => {
+    const r = apt.plan(params({ update_cache: true }), { ...facts(), cacheUpdate: 'yes' }, planCtx);
+    expect(r.changes).toEqual([]);
+    expect(r.data?.cache_updated).toBe(true);
   });
   it('installs a deb only when that version is not installed', () => {
     const f: AptProbeFacts = { ...facts(), deb: { package: 'ufw', version: '0.36.2-1' }, debPath: '/tmp/ufw.deb' };
@@ -102,11 +111,20 @@ describe('apt commands', () => {
 describe('apt module runs (scripted host)', () => {
   const host = (installed: () => string) =>
     new FakeHost((c) => {
-      if (c.argv[3] === 'tsplay-apt-probe') return PROBE;
+      if (c.argv[3] === 'tsplay-apt-probe') return PROBE.replace('haproxy\tinstalled\t2.6.12-1+deb12u4\n', '');
       if (c.argv[0] === 'dpkg-query') return installed();
       if (c.argv[3] === 'tsplay-apt') return 'Setting up haproxy\n';
       return undefined;
     });
+  it('asks the probe for a cache update with its validity, and for none in check mode', async () => {
+    const h = host(() => '');
+    await runSys(apt, { name: 'ufw', update_cache: true, cache_valid_time: 3600 }, h, { check: true });
+    expect(h.calls[0]!.args.slice(0, 6)).toEqual(['', '0', '0', '3600', '1', '120']);
+    await runSys(apt, { name: 'ufw', update_cache: true }, h);
+    expect(h.calls[1]!.args.slice(0, 6)).toEqual(['', '0', '0', '0', '0', '120']);
+    const failed = new FakeHost(() => '@@updated\nfailed\n@@update_output\nE: The repository is not signed.\n@@end\n');
+    await expect(runSys(apt, { name: 'ufw', update_cache: true }, failed)).rejects.toThrow('apt-get update failed: E: The repository is not signed.');
+  });
   it('check mode only probes', async () => {
     const h = host(() => '');
     const r = await runSys(apt, { name: ['haproxy', 'ufw'] }, h, { check: true });
@@ -132,7 +150,7 @@ describe('apt module runs (scripted host)', () => {
     rmSync('/tmp/tsplay-pwned', { force: true });
     const conn = new LocalConnection('local');
     const ctx = contextFor(conn);
-    const res = await ctx.run(['sh', '-c', APT_PROBE, 'probe', '', '0', '0', ...HOSTILE]);
+    const res = await ctx.run(['sh', '-c', APT_PROBE, 'probe', '', '0', '0', '', '1', '1', ...HOSTILE]);
     expect(res.stdout).toContain('@@end');
     expect(existsSync('/tmp/tsplay-pwned')).toBe(false);
     const f = parseAptProbe(res.stdout);

@@ -1,6 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LocalConnection } from '../../../../engine/connection/local.js';
 import { describe, expect, it } from 'vitest';
-import { dnf, parseCheckUpdate, parseRpmProbe, rpmTransactions, yum, type RpmParams } from '../../../../modules/system/dnf.js';
+import { dnf, parseCheckUpdate, parseRpmProbe, RPM_PROBE, rpmTransactions, yum, type RpmParams } from '../../../../modules/system/dnf.js';
 import { backendParams, packageModule, pickManager } from '../../../../modules/system/package.js';
 import { parseAptProbe } from '../../../../modules/system/apt-probe.js';
 import { FakeHost, HOSTILE, runSys, withDefaults } from './fake-host.js';
@@ -42,7 +45,26 @@ describe('dnf / yum planner', () => {
     const r = await runSys(dnf, { name: ['haproxy', ...HOSTILE.slice(0, 4)] }, h, { check: true });
     expect(r.changed).toBe(true);
     expect(h.calls).toHaveLength(1);
-    expect(h.calls[0]!.args).toEqual(['dnf', '0', 'haproxy', ...HOSTILE.slice(0, 4)]);
+    expect(h.calls[0]!.args).toEqual(['dnf', '0', '0', '', 'haproxy', ...HOSTILE.slice(0, 4)]);
+  });
+});
+
+describe('rpm probe script on a real shell', () => {
+  it('refreshes with the repository options as words (never globbed), passes hostile specs as data, reports a failed refresh', async () => {
+    rmSync('/tmp/tsplay-pwned', { force: true });
+    const dir = mkdtempSync(join(tmpdir(), 'tsplay-rpm-'));
+    // a fake dnf that prints its arguments one a line, and fails makecache when asked to
+    writeFileSync(join(dir, 'dnf'), '#!/bin/sh\nfor a; do echo "arg:$a"; done\n[ -n "$FAIL" ] && exit 1\nexit 0\n', { mode: 0o755 });
+    writeFileSync(join(dir, '--enablerepo=pgdg-globbed'), '');
+    const conn = new LocalConnection('local');
+    const env = { PATH: `${dir}:/usr/bin:/bin` };
+    const args = ['dnf', '0', '1', '--enablerepo=pgdg*\n--disablerepo=a b', ...HOSTILE];
+    const ok = await conn.run(['sh', '-c', RPM_PROBE, 'probe', ...args], { env, cwd: dir });
+    expect(parseRpmProbe(ok.stdout)).toMatchObject({ refreshed: true, installed: {} });
+    const bad = await conn.run(['sh', '-c', RPM_PROBE, 'probe', ...args], { env: { ...env, FAIL: '1' }, cwd: dir });
+    expect(parseRpmProbe(bad.stdout).refreshError).toBe(['arg:-y', 'arg:-q', 'arg:--enablerepo=pgdg*', 'arg:--disablerepo=a b', 'arg:makecache'].join('\n'));
+    expect(existsSync('/tmp/tsplay-pwned')).toBe(false);
+    rmSync(dir, { recursive: true, force: true });
   });
 });
 
