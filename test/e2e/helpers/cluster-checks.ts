@@ -1,0 +1,101 @@
+/**
+ * Assertions shared by the cluster end-to-end tests (topology A and B): each
+ * checks the real cluster with its own clients and fails with what it saw.
+ */
+import { expect } from 'vitest';
+import type { Lab } from '../../../engine/lab/index.js';
+import {
+  describeRun, leaderOf, patroniMembers, psql, streamingReplicas, waitFor,
+  type PatroniMember, type SiteRun,
+} from './cluster-run.js';
+
+export const HAPROXY_PRIMARY = 5000;
+export const HAPROXY_REPLICAS = 5001;
+
+export function addressOf(lab: Lab, host: string): string {
+  const h = lab.hosts.find((x) => x.name === host);
+  if (!h) throw new Error(`no host ${host} in lab ${lab.name}`);
+  return h.address;
+}
+
+export function groupOf(lab: Lab, group: string): string[] {
+  return lab.hosts.filter((h) => h.groups.includes(group)).map((h) => h.name);
+}
+
+export function expectSucceeded(run: SiteRun): void {
+  expect(run.failures, describeRun(run)).toEqual([]);
+  expect(run.exitCode, describeRun(run)).toBe(0);
+  for (const [host, s] of Object.entries(run.recap)) {
+    expect(s.failed + s.unreachable, `${host}: ${describeRun(run)}`).toBe(0);
+  }
+}
+
+/** Every host of the recap reports changed=0. */
+export function expectNothingChanged(run: SiteRun, except: string[] = []): void {
+  expectSucceeded(run);
+  for (const [host, s] of Object.entries(run.recap)) {
+    if (except.includes(host)) continue;
+    expect({ host, changed: s.changed, tasks: run.changedTasks[host] ?? [] }).toEqual({ host, changed: 0, tasks: [] });
+  }
+}
+
+/** `etcdctl endpoint health --cluster` on `host`: every one of `members` healthy. */
+export async function expectEtcdHealthy(lab: Lab, host: string, members: number): Promise<void> {
+  const r = await lab.exec(host, 'ETCDCTL_API=3 etcdctl --endpoints=http://127.0.0.1:2379 endpoint health --cluster 2>&1');
+  expect(r.rc, r.stdout).toBe(0);
+  expect(r.stdout.match(/is healthy/g)?.length ?? 0, r.stdout).toBe(members);
+}
+
+/** patronictl: one Leader, every other member a streaming replica; returns the leader. */
+export async function expectPatroniHealthy(lab: Lab, host: string, members: number, timeoutMs = 60_000): Promise<string> {
+  let seen: PatroniMember[] = [];
+  return waitFor(`one leader and ${members - 1} streaming replicas`, async () => {
+    seen = await patroniMembers(lab, host);
+    const leaders = seen.filter((m) => m.Role === 'Leader');
+    if (seen.length === members && leaders.length === 1 && streamingReplicas(seen).length === members - 1) return leaderOf(seen);
+    return undefined;
+  }, timeoutMs, 2000).catch((e: unknown) => {
+    throw new Error(`${String(e)}\npatronictl list: ${JSON.stringify(seen)}`);
+  });
+}
+
+/** Runs SQL and fails on an error, returning stdout. */
+export async function sql(host: string, port: number, query: string): Promise<string> {
+  const r = await psql(host, port, query);
+  if (r.code !== 0) throw new Error(`psql ${host}:${port} "${query}": ${r.stderr}`);
+  return r.stdout;
+}
+
+/** Waits until `query` answers `expected` on host:port (replication catching up). */
+export async function expectEventually(host: string, port: number, query: string, expected: string, timeoutMs = 20_000): Promise<void> {
+  let last = '';
+  await waitFor(`${host}:${port} to answer ${expected}`, async () => {
+    const r = await psql(host, port, query);
+    last = r.code === 0 ? r.stdout : r.stderr;
+    return r.code === 0 && r.stdout === expected ? true : undefined;
+  }, timeoutMs).catch((e: unknown) => {
+    throw new Error(`${String(e)}; last answer: ${last}`);
+  });
+}
+
+export interface FailoverOutcome {
+  newLeader: string;
+  seconds: number;
+}
+
+/**
+ * After the leader was taken down: writes through HAProxy's primary port
+ * (on `haproxyHost`) until one succeeds on a new leader. Returns how long that took.
+ */
+export async function writeThroughFailover(lab: Lab, opts: { haproxyHost: string; oldLeader: string; askHost: string; startedAt: number; timeoutMs: number }): Promise<FailoverOutcome> {
+  const addr = addressOf(lab, opts.haproxyHost);
+  await waitFor('a write through :5000 after the failover', async () => {
+    const r = await psql(addr, HAPROXY_PRIMARY, "INSERT INTO tsplay_e2e(note) VALUES ('after failover')", 8000);
+    return r.code === 0 ? true : undefined;
+  }, opts.timeoutMs, 500);
+  const seconds = (Date.now() - opts.startedAt) / 1000;
+  const members = await patroniMembers(lab, opts.askHost);
+  const newLeader = leaderOf(members);
+  if (!newLeader || newLeader === opts.oldLeader) throw new Error(`no new leader after the failover: ${JSON.stringify(members)}`);
+  return { newLeader, seconds };
+}
