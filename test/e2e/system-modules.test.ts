@@ -64,6 +64,8 @@ describeLab('system modules on lab hosts', () => {
 
   it('apt installs offline without starting the service (policy_rc_d), idempotently; check mode removes nothing', async () => {
     await run(apt, { name: 'haproxy', state: 'absent', purge: true }, h1);
+    const refreshed = await run(apt, { update_cache: true }, h1);
+    expect({ changed: refreshed.changed, cache_updated: refreshed.plan.data?.cache_updated }).toEqual({ changed: false, cache_updated: true });
     const first = await converge(apt, { name: ['haproxy'], update_cache: true, cache_valid_time: 3600, policy_rc_d: 101 }, h1);
     expect(first.result?.data?.installed).toEqual([{ name: 'haproxy', version: expect.stringMatching(/^2\.6\./) }]);
     expect(await sh(h1, "dpkg-query -W -f='${db:Status-Status}' haproxy")).toBe('installed');
