@@ -38,9 +38,20 @@ function relax(node: unknown, wrap: boolean): unknown {
   return { description: s.description, anyOf: [s, TEMPLATE_STRING] };
 }
 
+/** Play `vars:` may also be a list of mappings (Ansible's older form, which the loader reads). */
+function playVarsAsList(schema: Schema): void {
+  const play = (schema.definitions as Record<string, Schema> | undefined)?.play;
+  const props = play?.properties as Record<string, Schema> | undefined;
+  const vars = props?.vars;
+  if (!props || !vars) return;
+  const list = { type: 'array', items: { type: 'object' }, description: 'a list of mappings, merged in order' };
+  props.vars = { description: vars.description, anyOf: [...((vars.anyOf as Schema[] | undefined) ?? [vars]), list] };
+}
+
 /** What `tsplay schema` prints; `tasks` for task files. */
 export function editorSchema(kind: SchemaKind = 'playbook'): Schema {
   const relaxed = relax(playbookJsonSchema(), false) as Schema;
+  playVarsAsList(relaxed);
   if (kind === 'playbook') return relaxed;
   return {
     ...relaxed,
