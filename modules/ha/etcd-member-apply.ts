@@ -2,7 +2,7 @@
  * etcd_member apply: the planned steps in order. Waits poll the cluster from
  * this node; a failure carries the command, the likely cause and the journal.
  */
-import { shellJoin } from '../../engine/connection/types.js';
+import { shellJoin, type CommandResult } from '../../engine/connection/types.js';
 import { ModuleFailure, type ApplyResult, type ModuleContext, type Plan } from '../../engine/module-api.js';
 import { parseEndpointHealth, parseMemberList, sameUrl, tryParse } from './etcd-json.js';
 import { etcdctl, localEndpoints } from './etcdctl.js';
@@ -29,16 +29,35 @@ function tls(p: EtcdMemberParams): { cacert?: string; cert?: string; key?: strin
   return { cacert: p.cacert, cert: p.cert, key: p.key };
 }
 
-async function failWithJournal(e: Env, what: string, command?: Awaited<ReturnType<ModuleContext['run']>>): Promise<never> {
+async function failWithJournal(e: Env, what: string, command?: CommandResult): Promise<never> {
   const journal = await readJournal(e.ctx, e.svc, { since: e.startedAt });
   throw new ModuleFailure(failureMessage(what, e.svc, journal), { command });
+}
+
+/**
+ * etcd refuses a reconfiguration for a few seconds after the previous one
+ * (the peers must have been active for 5 s): retry those answers briefly.
+ */
+const TRANSIENT = /unhealthy cluster|not enough started members|timed out|deadline exceeded|leader changed/i;
+
+async function etcdctlRetry(e: Env, args: string[], endpoints: string[]): Promise<CommandResult> {
+  const until = Math.min(e.deadline, Date.now() + 30_000);
+  for (;;) {
+    const r = await e.ctx.run(etcdctl({ ...tls(e.p), endpoints }, args));
+    if (r.rc === 0 || !TRANSIENT.test(r.stderr) || Date.now() > until) return r;
+    await sleep(1000);
+  }
+}
+
+function othersEndpoints(e: Env): string[] {
+  const endpoints = e.st.others.flatMap((m) => m.clientUrls);
+  return endpoints.length ? endpoints : asList(e.p.endpoints);
 }
 
 async function addMember(e: Env): Promise<void> {
   const args = ['member', 'add', e.st.name, `--peer-urls=${asList(e.p.peer_urls).join(',')}`];
   if (e.p.learner) args.push('--learner');
-  const endpoints = e.st.others.flatMap((m) => m.clientUrls);
-  const r = await e.ctx.run(etcdctl({ ...tls(e.p), endpoints: endpoints.length ? endpoints : asList(e.p.endpoints) }, args));
+  const r = await etcdctlRetry(e, args, othersEndpoints(e));
   const m = ADDED.exec(r.stdout);
   if (r.rc !== 0 || !m) throw new ModuleFailure(`etcdctl member add failed: ${lastError(r.stderr) || r.stdout.trim()}`, { command: r });
   e.st.memberId = m[1];
@@ -121,8 +140,7 @@ async function runStep(e: Env, step: EtcdMemberState['steps'][number]): Promise<
 }
 
 async function removeMember(e: Env): Promise<void> {
-  const endpoints = e.st.others.flatMap((m) => m.clientUrls);
-  const r = await e.ctx.run(etcdctl({ ...tls(e.p), endpoints: endpoints.length ? endpoints : asList(e.p.endpoints) }, ['member', 'remove', e.st.memberId ?? '']));
+  const r = await etcdctlRetry(e, ['member', 'remove', e.st.memberId ?? ''], othersEndpoints(e));
   if (r.rc !== 0 && !/member not found/.test(r.stderr)) {
     throw new ModuleFailure(`etcdctl member remove ${e.st.memberId} failed: ${lastError(r.stderr)}`, { command: r });
   }
