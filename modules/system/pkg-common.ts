@@ -76,7 +76,7 @@ export function describeChanges(c: PkgChangeSet, view: PkgView): string[] {
   const to = (s: PkgSpec): string => s.version ?? view.candidates[s.name] ?? 'latest';
   if (c.install.length) out.push(`install ${c.install.map((s) => `${s.name} ${to(s)}`).join(', ')}`);
   if (c.upgrade.length) out.push(`upgrade ${c.upgrade.map((s) => `${s.name} ${view.installed[s.name]} -> ${to(s)}`).join(', ')}`);
-  if (c.remove.length) out.push(`remove ${c.remove.map((s) => `${s.name} ${view.installed[s.name]}`).join(', ')}`);
+  if (c.remove.length) out.push(`remove ${c.remove.map((s) => `${s.name} ${view.installed[s.name] ?? '(configuration files)'}`).join(', ')}`);
   return out;
 }
 

@@ -12,6 +12,9 @@ export interface UfwTuple {
   src: string;
   /** in, out, in_eth0, in_eth0!out_eth1 */
   direction: string;
+  /** application profile of the destination (`ufw allow OpenSSH`), '-' for none */
+  dapp?: string;
+  sapp?: string;
   comment?: string;
 }
 
@@ -49,7 +52,8 @@ export function parseTuple(line: string): UfwTuple | undefined {
   // application rules carry two more fields (dapp, sapp) before the direction
   if (f.length !== 7 && f.length !== 9) return undefined;
   const [action, proto, dport, dst, sport, src] = f as [string, string, string, string, string, string];
-  return { action, proto, dport, dst, sport, src, direction: f[f.length - 1]!, comment };
+  const apps = f.length === 9 ? { dapp: f[6]!.replace(/%20/g, ' '), sapp: f[7]!.replace(/%20/g, ' ') } : {};
+  return { action, proto, dport, dst, sport, src, direction: f[f.length - 1]!, ...apps, comment };
 }
 
 function confValue(text: string, key: string): string | undefined {
@@ -78,5 +82,14 @@ export function parseUfwProbe(out: string): UfwFacts {
   };
 }
 
-export const sameRule = (a: UfwTuple, b: UfwTuple): boolean =>
-  a.action === b.action && a.proto === b.proto && a.dport === b.dport && a.dst === b.dst && a.sport === b.sport && a.src === b.src && a.direction === b.direction;
+const app = (v: string | undefined): string => (v === undefined || v === '-' ? '' : v);
+
+/**
+ * The same rule, comments aside. Application rules (dapp) get their ports and
+ * protocol from the profile, so those are not compared for them.
+ */
+export function sameRule(have: UfwTuple, want: UfwTuple): boolean {
+  const common = have.action === want.action && have.dst === want.dst && have.src === want.src && have.direction === want.direction;
+  if (!common || app(have.dapp) !== app(want.dapp) || app(have.sapp) !== app(want.sapp)) return false;
+  return app(want.dapp) !== '' || (have.proto === want.proto && have.dport === want.dport && have.sport === want.sport);
+}

@@ -8,6 +8,7 @@ export interface UfwParams {
   direction?: 'in' | 'out' | 'incoming' | 'outgoing' | 'routed';
   logging?: 'on' | 'off' | 'low' | 'medium' | 'high' | 'full';
   rule?: 'allow' | 'deny' | 'reject' | 'limit';
+  name?: string;
   port?: string | number;
   to_port?: string | number;
   from_port?: string | number;
@@ -48,6 +49,7 @@ export function desiredTuples(p: UfwParams, ipv6: boolean): { v4?: UfwTuple; v6?
     dport: portText(p.to_port ?? p.port),
     sport: portText(p.from_port),
     direction: directionField(p),
+    dapp: p.name,
     comment: p.comment,
   };
   const v6Only = isV6(p.from_ip) || isV6(p.to_ip);
@@ -72,11 +74,12 @@ export function ruleArgv(p: UfwParams): string[] {
     if (p.interface) argv.push('on', p.interface);
   }
   if (p.log) argv.push('log');
-  if (p.proto && p.proto !== 'any') argv.push('proto', p.proto);
+  if (p.proto && p.proto !== 'any' && p.name === undefined) argv.push('proto', p.proto);
   argv.push('from', p.from_ip ?? 'any');
   if (p.from_port !== undefined) argv.push('port', portText(p.from_port));
   argv.push('to', p.to_ip ?? 'any');
-  if ((p.to_port ?? p.port) !== undefined) argv.push('port', portText(p.to_port ?? p.port));
+  if (p.name !== undefined) argv.push('app', p.name);
+  else if ((p.to_port ?? p.port) !== undefined) argv.push('port', portText(p.to_port ?? p.port));
   if (p.comment !== undefined && !p.delete) argv.push('comment', p.comment);
   return argv;
 }
@@ -149,6 +152,7 @@ export const ufw = defineModule<UfwParams, UfwFacts, Step[]>({
       direction: { type: 'string', enum: ['in', 'out', 'incoming', 'outgoing', 'routed'], description: 'Rule direction (in/out) or policy direction (incoming/outgoing/routed).' },
       logging: { type: 'string', enum: ['on', 'off', 'low', 'medium', 'high', 'full'], description: 'Logging level.' },
       rule: { type: 'string', enum: ['allow', 'deny', 'reject', 'limit'], description: 'Add (or with delete, remove) a rule.' },
+      name: { type: 'string', description: 'An application profile (ufw app list: OpenSSH ...) instead of port and proto.' },
       port: strOrInt('Destination port or range (5432, 6000:6010); alias of to_port.'),
       to_port: strOrInt('Destination port or range.'),
       from_port: strOrInt('Source port or range.'),

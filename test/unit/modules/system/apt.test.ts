@@ -74,6 +74,11 @@ describe('apt planner', () => {
     expect(apt.plan(params({ deb: '/tmp/tool.deb' }), g, planCtx).changes).toEqual(['install tool 1.0']);
     expect(() => apt.plan(params({ deb: '/x.deb' }), { ...facts(), deb: 'missing' }, planCtx)).toThrow(/found neither on the host nor on the controller/);
   });
+  it('purges packages that left only configuration files', () => {
+    const f = { ...facts(), configOnly: ['haproxy'] };
+    expect(apt.plan(params({ name: 'haproxy', state: 'absent' }), f, planCtx).changes).toEqual([]);
+    expect(apt.plan(params({ name: 'haproxy', state: 'absent', purge: true }), f, planCtx).changes).toEqual(['remove haproxy (configuration files)']);
+  });
   it('refuses names that would be options', () => {
     expect(() => apt.plan(params({ name: '--allow-unauthenticated' }), facts(), planCtx)).toThrow(/would be read as an option/);
   });

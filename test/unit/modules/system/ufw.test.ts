@@ -61,6 +61,17 @@ describe('ufw planner', () => {
     expect(planUfw(p({ state: 'reset' }), facts())).toHaveLength(1);
     expect(() => planUfw(p({}), facts())).toThrow(/at least one/);
   });
+  it('application profiles: compared by profile, not by the ports it brings (recorded OpenSSH tuples)', () => {
+    const v4 = '### tuple ### allow tcp 22 0.0.0.0/0 any 0.0.0.0/0 in\n### tuple ### allow tcp 22 0.0.0.0/0 any 10.0.0.0/8 OpenSSH - in';
+    const f = parseUfwProbe(probeOut('Status: active', v4, '### tuple ### allow tcp 22 ::/0 any ::/0 in'));
+    expect(f.v4[1]).toMatchObject({ dapp: 'OpenSSH', sapp: '-', direction: 'in' });
+    expect(planUfw(p({ rule: 'allow', name: 'OpenSSH', from_ip: '10.0.0.0/8' }), f)).toEqual([]);
+    expect(planUfw(p({ rule: 'allow', name: 'OpenSSH' }), f).map((s) => s.argv)).toEqual([['ufw', 'allow', 'in', 'from', 'any', 'to', 'any', 'app', 'OpenSSH']]);
+    // a plain 22/tcp rule is not the OpenSSH rule and the other way round
+    expect(planUfw(p({ rule: 'allow', port: 22, proto: 'tcp', from_ip: '10.0.0.0/8' }), f)).toHaveLength(1);
+    expect(planUfw(p({ rule: 'allow', port: 22, proto: 'tcp' }), f)).toEqual([]);
+    expect(parseTuple('### tuple ### allow any any 0.0.0.0/0 any 0.0.0.0/0 WWW%20Full - in')?.dapp).toBe('WWW Full');
+  });
   it('builds the ufw command with each value its own word', () => {
     expect(ruleArgv(p({ rule: 'allow', route: true, interface_in: 'eth0', interface_out: 'eth1', log: true, proto: 'tcp', from_ip: '10.0.0.0/8', from_port: 1000, to_ip: '10.1.0.1', port: '80', comment: 'web', insert: 1 }))).toEqual([
       'ufw', 'route', 'insert', '1', 'allow', 'in', 'on', 'eth0', 'out', 'on', 'eth1', 'log', 'proto', 'tcp', 'from', '10.0.0.0/8', 'port', '1000', 'to', '10.1.0.1', 'port', '80', 'comment', 'web',
