@@ -87,8 +87,10 @@ async function runOnce(ir: ItemRun): Promise<TaskResult> {
   } catch (e) {
     return errorResult(e);
   }
+  const deadline = timeoutS && timeoutS > 0 ? Date.now() + timeoutS * 1000 : undefined;
   return withTimeout(timeoutS, run.opts.signal, (signal) =>
     runModule({
+      deadline,
       module,
       task: ir.task,
       host: ir.host,

@@ -31,6 +31,8 @@ export interface ModuleRun {
   secrets: string[];
   warn: (message: string) => void;
   signal?: AbortSignal;
+  /** the task's `timeout` as a clock time (ms): commands still running then are cut on the host */
+  deadline?: number;
 }
 
 const UNREACHABLE_CODES = new Set(['TSPLAY_CONNECTION', 'TSPLAY_AUTH', 'TSPLAY_HOST_KEY']);
@@ -114,10 +116,22 @@ function exitMeaning(c: CommandResult): string | undefined {
   return undefined;
 }
 
+/**
+ * A command must not outlive its task's `timeout`: the task's result is
+ * already "timed out" then, and a command left running would hold the
+ * host's shell, so the next task would wait for it.
+ */
+function cappedTimeout(timeoutMs: number | undefined, deadline: number | undefined): number | undefined {
+  if (deadline === undefined) return timeoutMs;
+  const left = Math.max(1, deadline - Date.now());
+  return timeoutMs === undefined ? left : Math.min(timeoutMs, left);
+}
+
 function moduleContext(r: ModuleRun, conn: Connection): ModuleContext {
   const runOpts = (opts: RunOptions = {}): RunOptions => ({
     become: r.become,
     ...opts,
+    timeoutMs: cappedTimeout(opts.timeoutMs, r.deadline),
     env: { ...r.env, ...(opts.env ?? {}) },
     secrets: [...r.secrets, ...(opts.secrets ?? [])],
   });
