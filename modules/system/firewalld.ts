@@ -52,7 +52,9 @@ function itemSteps(p: FirewalldParams, f: FirewalldFacts, t: Target): Step[] {
     for (const item of asList(p[kind])) {
       const has = view[LIST_OF[kind]].includes(item);
       if (has === add) continue;
-      steps.push({ argv: [...baseArgv(t, f.zone), `--${add ? 'add' : 'remove'}-${kind}=${item}`], desc: `${add ? 'add' : 'remove'} ${kind} ${item} ${add ? 'to' : 'from'} zone ${f.zone} (${t})` });
+      // an interface or source bound to another zone cannot be added: it is moved (--change-*)
+      const verb = add ? (kind === 'interface' || kind === 'source' ? 'change' : 'add') : 'remove';
+      steps.push({ argv: [...baseArgv(t, f.zone), `--${verb}-${kind}=${item}`], desc: `${add ? 'add' : 'remove'} ${kind} ${item} ${add ? 'to' : 'from'} zone ${f.zone} (${t})` });
     }
   }
   if (p.rich_rule) {

@@ -16,6 +16,7 @@ export const SHOW_PROPS = [
 export const SYSTEMD_PROBE = String.raw`
 scope=$1 unit=$2
 export LC_ALL=C SYSTEMD_PAGER= SYSTEMD_COLORS=0
+if [ "$scope" = --user ] && [ -z "$XDG_RUNTIME_DIR" ]; then export XDG_RUNTIME_DIR="/run/user/$(id -u)"; fi
 if [ -n "$4" ]; then sleep "$4"; fi
 echo @@show
 if [ "$scope" = --global ]; then systemctl --global is-enabled -- "$unit" 2>/dev/null | sed 's/^/UnitFileState=/'
@@ -27,10 +28,17 @@ echo @@end
 export const SYSTEMD_FAILURE_INFO = String.raw`
 scope=$1 unit=$2
 export LC_ALL=C SYSTEMD_PAGER= SYSTEMD_COLORS=0
+if [ "$scope" = --user ] && [ -z "$XDG_RUNTIME_DIR" ]; then export XDG_RUNTIME_DIR="/run/user/$(id -u)"; fi
 echo @@status; systemctl "$scope" status --no-pager -l -n 0 -- "$unit" 2>&1
 echo @@journal
 if [ "$scope" = --user ]; then journalctl --user -u "$unit" -n 30 --no-pager 2>&1; else journalctl -u "$unit" -n 30 --no-pager 2>&1; fi
 echo @@end
+`;
+
+/** systemctl "$@", with the user manager reachable for --user (the become user's runtime dir). */
+export const SYSTEMCTL_RUN = String.raw`
+if [ "$1" = --user ] && [ -z "$XDG_RUNTIME_DIR" ]; then export XDG_RUNTIME_DIR="/run/user/$(id -u)"; fi
+exec systemctl "$@"
 `;
 
 export function parseShow(text: string): UnitProps {

@@ -2,7 +2,7 @@ import { defineModule, ModuleFailure, type ApplyResult, type ModuleContext, type
 import type { FileDiff } from '../../engine/results.js';
 import { failCommand, runScript } from './common.js';
 import {
-  isEnabled, isMasked, isNotFound, isRunning, parseFailureInfo, parseSystemdProbe, SHOW_PROPS, startVerdict, SYSTEMD_FAILURE_INFO, SYSTEMD_PROBE,
+  isEnabled, isMasked, isNotFound, isRunning, parseFailureInfo, parseSystemdProbe, SHOW_PROPS, startVerdict, SYSTEMCTL_RUN, SYSTEMD_FAILURE_INFO, SYSTEMD_PROBE,
   type UnitProps,
 } from './systemd-probe.js';
 
@@ -120,7 +120,7 @@ async function verifyStarted(ctx: ModuleContext, p: SystemdParams): Promise<Unit
 }
 
 async function runAction(ctx: ModuleContext, p: SystemdParams, a: UnitAction): Promise<void> {
-  const res = await ctx.run(actionArgv(p, a), { env: { LC_ALL: 'C', SYSTEMD_PAGER: '' } });
+  const res = await runScript(ctx, { script: SYSTEMCTL_RUN, name: 'tsplay-systemctl', args: actionArgv(p, a).slice(1), env: { LC_ALL: 'C', SYSTEMD_PAGER: '' } });
   if (res.rc === 0) return;
   if (['start', 'restart', 'reload'].includes(a.verb) && p.name) {
     const why = await failureDetails(ctx, p);

@@ -42,6 +42,8 @@ describe('firewalld planner', () => {
     expect(planFirewalld(p({ service: 'http', state: 'enabled' }), f, pc).map((s) => s.argv)).toEqual([['firewall-cmd', '--zone', 'public', '--add-service=http']]);
     expect(planFirewalld(p({ service: 'http', permanent: true, state: 'enabled' }), f, pc)).toEqual([]);
     expect(planFirewalld(p({ source: '10.9.0.0/16', state: 'disabled' }), f, pc).map((s) => s.desc)).toEqual(['remove source 10.9.0.0/16 from zone public (runtime)']);
+    // bound elsewhere or not at all, an interface is moved into the zone
+    expect(planFirewalld(p({ interface: 'eth1', state: 'enabled' }), f, pc).map((s) => s.argv)).toEqual([['firewall-cmd', '--zone', 'public', '--change-interface=eth1']]);
   });
   it('uses firewalld\'s own answer for rich rules', () => {
     const g = parseFirewalldProbe(online('@@rich\nyes\nno\n'));

@@ -83,7 +83,10 @@ describe('systemd runs (scripted host)', () => {
     await expect(runSys(systemd, { name: 'tsplay-cond', state: 'started' }, h)).rejects.toThrow(
       'tsplay-cond was not started: its condition failed (ConditionPathExists=/nonexistent/flag was not met)',
     );
-    expect(h.calls.map((c) => (c.argv[0] === 'sh' ? c.argv[3] : c.argv[2]))).toEqual(['tsplay-systemd-probe', 'start', 'tsplay-systemd-probe', 'tsplay-systemd-why']);
+    expect(h.calls.map((c) => c.argv[3])).toEqual(['tsplay-systemd-probe', 'tsplay-systemctl', 'tsplay-systemd-probe', 'tsplay-systemd-why']);
+    expect(h.calls[1]!.args).toEqual(['--system', 'start', '--', 'tsplay-cond']);
+    // the unit is judged after it had time to settle
+    expect(h.calls[2]!.args.at(-1)).toBe('0.5');
   });
   it('a unit that fails carries systemctl status and the journal', async () => {
     let started = false;
