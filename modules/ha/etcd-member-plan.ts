@@ -22,11 +22,21 @@ export interface EtcdMemberState {
   envText?: string;
 }
 
-export function findMember(list: MemberList, peerUrls: readonly string[], localMemberId?: string): EtcdMember | undefined {
-  return (
-    list.members.find((m) => m.peerUrls.some((u) => peerUrls.some((w) => sameUrl(u, w)))) ??
-    (localMemberId ? list.members.find((m) => m.id === localMemberId) : undefined)
-  );
+export function findMember(list: MemberList, peerUrls: readonly string[]): EtcdMember | undefined {
+  return list.members.find((m) => m.peerUrls.some((u) => peerUrls.some((w) => sameUrl(u, w))));
+}
+
+/**
+ * The member this node's running etcd already is in this cluster, when that is
+ * not the member the arguments describe: acting on it would stop and wipe a
+ * real member (wrong peer_urls, or the task runs on the wrong host).
+ */
+function checkLocalIdentity(facts: EtcdMemberFacts, list: MemberList, member: EtcdMember | undefined, peerUrls: readonly string[]): void {
+  const local = facts.local.status;
+  if (!local || local.clusterId !== list.clusterId || local.memberId === member?.id) return;
+  const actual = list.members.find((m) => m.id === local.memberId);
+  if (!actual) return;
+  throw new ModuleFailure(`this host's etcd is already member ${describe(actual)} of cluster ${list.clusterId}, not the member with peer URLs ${peerUrls.join(',')}: check peer_urls (the module runs on the node being added or removed)`);
 }
 
 /** `name=peer,...` for every member, this one included (as `etcdctl member add` prints it) */
@@ -102,8 +112,8 @@ export function planEtcdPresent(p: EtcdMemberParams, facts: EtcdMemberFacts, hos
   const name = p.name ?? host;
   const svc = p.service ?? ETCD_DEFAULTS.service;
   const local = facts.local;
-  const localOwn = local.status && local.status.clusterId === list.clusterId ? local.status.memberId : undefined;
-  const member = findMember(list, asList(p.peer_urls), localOwn);
+  const member = findMember(list, asList(p.peer_urls));
+  checkLocalIdentity(facts, list, member, asList(p.peer_urls));
   const stray = local.status && local.status.clusterId !== list.clusterId ? local.status : undefined;
   if (stray && member?.name) {
     throw new ModuleFailure(`conflicting cluster ID: member ${describe(member)} is started in cluster ${list.clusterId}, but the local etcd answers for cluster ${stray.clusterId}`);
@@ -140,8 +150,8 @@ export function planEtcdAbsent(p: EtcdMemberParams, facts: EtcdMemberFacts, host
   const name = p.name ?? host;
   const svc = p.service ?? ETCD_DEFAULTS.service;
   const local = facts.local;
-  const localOwn = local.status && local.status.clusterId === list.clusterId ? local.status.memberId : undefined;
-  const member = findMember(list, asList(p.peer_urls), localOwn);
+  const member = findMember(list, asList(p.peer_urls));
+  checkLocalIdentity(facts, list, member, asList(p.peer_urls));
   const others = list.members.filter((m) => m !== member);
   const state: EtcdMemberState = { steps: [], name, clusterId: list.clusterId, memberId: member?.id, others };
   const changes: string[] = [];

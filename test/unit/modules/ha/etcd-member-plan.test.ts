@@ -125,6 +125,17 @@ describe('etcd_member present', () => {
     expect(failure(() => planEtcdPresent(NODE3, facts, HOST))).toMatch(/conflicting cluster ID: member hamod-3 .* but the local etcd answers for cluster cdf818194e3a8c32/);
   });
 
+  it("never takes over this host's own member when peer_urls describe another (found through the CLI on the lab)", () => {
+    const ghost = { ...NODE3, name: 'ghost', peer_urls: ['http://10.213.40.99:2380'], allow_even_size: true };
+    // recorded on hamod-3 while it was member 98715aaf4a4fb474
+    const facts = etcdFacts({ list: 'member-list-3.json', health: 'endpoint-health-cluster-3.json', localStatus: 'local-status-3.json', local: { active: 'active', enabled: true } });
+    expect(failure(() => planEtcdPresent(ghost, facts, HOST))).toBe(
+      "this host's etcd is already member hamod-3 98715aaf4a4fb474 (http://10.213.40.13:2380) of cluster 2249ff0e667422dc, not the member with peer URLs http://10.213.40.99:2380: check peer_urls (the module runs on the node being added or removed)",
+    );
+    expect(failure(() => planEtcdAbsent({ ...ghost, state: 'absent' }, facts, HOST))).toMatch(/^this host's etcd is already member hamod-3/);
+    expect(planEtcdPresent(NODE3, facts, HOST).changes).toEqual([]);
+  });
+
   it('fails clearly when no endpoint answers', () => {
     const map = parseSections(fixture('etcd/probe-started-3.txt'));
     map.list = { rc: 1, stdout: '', stderr: fixture('etcd/member-list-unreachable.stderr') };
