@@ -6,7 +6,8 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { ExitCode, TsplayError, TsplayErrors } from '../errors.js';
-import { getModule, listModules } from '../../modules/registry.js';
+import { allModuleNames, getModule, listModules } from '../../modules/registry.js';
+import { didYouMean } from '../playbook/suggest.js';
 import type { AnyModule } from '../module-api.js';
 import { loadConfig } from '../inventory/config.js';
 import { loadPlaybookModules } from '../extend/for-playbook.js';
@@ -47,7 +48,7 @@ export async function docCommand(argv: string[]): Promise<number> {
   for (const name of positionals) {
     const mod = getModule(name);
     if (!mod) {
-      process.stderr.write(`unknown module '${name}' (tsplay doc --list shows them all)\n`);
+      process.stderr.write(`unknown module '${name}'${didYouMean(name, allModuleNames())} (tsplay doc --list shows them all)\n`);
       code = ExitCode.error;
       continue;
     }
