@@ -54,7 +54,9 @@ export function desiredTuples(p: UfwParams, ipv6: boolean): { v4?: UfwTuple; v6?
   };
   const v6Only = isV6(p.from_ip) || isV6(p.to_ip);
   const v4Only = (!isAny(p.from_ip) && !isV6(p.from_ip)) || (!isAny(p.to_ip) && !isV6(p.to_ip));
-  const tuple = (anyNet: string): UfwTuple => ({ ...base, src: isAny(p.from_ip) ? anyNet : p.from_ip!, dst: isAny(p.to_ip) ? anyNet : p.to_ip! });
+  // ufw stores a single host without its /32 (/128)
+  const addr = (ip: string | undefined, anyNet: string): string => (isAny(ip) ? anyNet : ip!.replace(/\/(32|128)$/, ''));
+  const tuple = (anyNet: string): UfwTuple => ({ ...base, src: addr(p.from_ip, anyNet), dst: addr(p.to_ip, anyNet) });
   return { v4: v6Only ? undefined : tuple('0.0.0.0/0'), v6: v4Only || !ipv6 ? undefined : tuple('::/0') };
 }
 

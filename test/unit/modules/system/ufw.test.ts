@@ -42,6 +42,8 @@ describe('ufw planner', () => {
   it('adds a missing rule to both families, only v4 for a v4 source, and deletes only what exists', () => {
     expect(desiredTuples(p({ rule: 'allow', port: 2379, proto: 'tcp' }), true).v6?.src).toBe('::/0');
     expect(desiredTuples(p({ rule: 'allow', port: 2379, proto: 'tcp', from_ip: '10.0.0.5' }), true).v6).toBeUndefined();
+    // the lab's ufw wrote "allow tcp 99 0.0.0.0/0 any 10.0.0.5 in" for "from 10.0.0.5/32"
+    expect(desiredTuples(p({ rule: 'allow', port: 99, proto: 'tcp', from_ip: '10.0.0.5/32' }), true).v4?.src).toBe('10.0.0.5');
     expect(planUfw(p({ rule: 'allow', port: 2379, proto: 'tcp' }), facts()).map((s) => s.desc)).toEqual(['add rule: allow in proto tcp from any to any port 2379']);
     expect(planUfw(p({ rule: 'allow', port: 5432, proto: 'tcp', delete: true }), facts()).map((s) => s.argv)).toEqual([['ufw', 'delete', 'allow', 'in', 'proto', 'tcp', 'from', 'any', 'to', 'any', 'port', '5432']]);
     expect(planUfw(p({ rule: 'allow', port: 5433, proto: 'tcp', delete: true }), facts())).toEqual([]);
