@@ -34,6 +34,9 @@ function checkConfig(facts: PatroniFacts, p: PatroniBootstrapParams): string {
   }
   const scope = p.scope ?? cfg.scope;
   if (!scope) throw new ModuleFailure(`no scope: set it in ${path} or pass scope`);
+  if (p.scope && cfg.scope && p.scope !== cfg.scope) {
+    throw new ModuleFailure(`scope ${p.scope} differs from the config's scope ${cfg.scope} (${path}): Patroni would bootstrap ${cfg.scope}`);
+  }
   return scope;
 }
 

@@ -100,6 +100,12 @@ describe('patroni_bootstrap planner', () => {
     expect(failure(() => planPatroni(P, busy, 'hamod-1'))).toBe('port 8008 is owned by nginx (pid 77): Patroni needs 5432 and 8008');
   });
 
+  it("fails when scope differs from the config's", () => {
+    expect(failure(() => planPatroni({ ...P, scope: 'other' }, facts('probe-fresh-1.txt', { ...P, scope: 'other' }), 'hamod-1'))).toBe(
+      "scope other differs from the config's scope hamod (/etc/patroni/config.yml): Patroni would bootstrap hamod",
+    );
+  });
+
   it('fails when the data dir belongs to another PostgreSQL major version', () => {
     const f = facts('probe-fresh-1.txt');
     f.data = { state: 'nonempty', pgVersion: '13' };
