@@ -45,8 +45,8 @@ const run = (dir: string, args: string[], env: Record<string, string> = {}): Cli
   tsplay(args, { cwd: dir, env: { TSPLAY_CACHE_DIR: cacheDir, ...env }, timeoutMs: 60_000 });
 
 /** The recap of a `-o json` run. */
-function recap(r: CliResult): Record<string, { ok: number; changed: number; failed: number }> {
-  const events = r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; stats?: Record<string, { ok: number; changed: number; failed: number }> });
+function recap(r: CliResult): Record<string, { ok: number; changed: number; failed: number; ignored: number }> {
+  const events = r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; stats?: Record<string, { ok: number; changed: number; failed: number; ignored: number }> });
   const found = events.find((e) => e.type === 'recap');
   if (!found?.stats) throw new Error(`no recap in output:\n${r.stdout}\n${r.stderr}`);
   return found.stats;
@@ -73,6 +73,33 @@ describe.skipIf(!cliBuilt())('custom modules through the CLI', () => {
     const check = run(dir, ['run', 'site.yml', '-i', 'hosts.ini', '-o', 'json', '--check']);
     expect(recap(check).localhost.changed).toBeGreaterThanOrEqual(1);
     expect(readFileSync(join(root, 'local-work', 'app.env'), 'utf8')).toBe('PORT=80\n');
+  });
+
+  it("a ModuleFailure thrown by a custom module is the engine's: the task fails with its message and data", () => {
+    const work = join(root, 'failure-work');
+    mkdirSync(work);
+    const pb = `- hosts: all
+  gather_facts: false
+  tasks:
+    - name: refuses
+      fails_politely: { why: not today }
+      register: r
+      ignore_errors: true
+    - copy: { content: "{{ r.msg }} {{ r.marker }} {{ r.failed }}\\n", dest: "{{ workdir }}/seen.txt" }
+`;
+    const dir = project('failure', `localhost ansible_connection=local workdir=${work}\n`, pb);
+    writeFileSync(join(dir, 'library', 'fails_politely.ts'), `import { defineModule, ModuleFailure } from 'tsplay';
+export default defineModule<{ why: string }>({
+  name: 'fails_politely',
+  doc: { short: 'always fails' },
+  params: { type: 'object', properties: { why: { type: 'string', description: 'the reason' } } },
+  plan(p) { throw new ModuleFailure(\`refused: \${p.why}\`, { data: { marker: 42 } }); },
+});
+`);
+    const r = run(dir, ['run', 'site.yml', '-i', 'hosts.ini', '-o', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(recap(r).localhost).toMatchObject({ ignored: 1 });
+    expect(readFileSync(join(work, 'seen.txt'), 'utf8')).toBe('refused: not today 42 True\n');
   });
 
   it('bad arguments are caught by tsplay check with file:line:col, before any host', () => {
