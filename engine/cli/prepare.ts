@@ -12,7 +12,7 @@ import { Templar } from '../vars/index.js';
 import { TsplayError, TsplayErrors } from '../errors.js';
 import { parseExtraVars, readPassword, type PlaybookFlags } from './options.js';
 import { installVault, onVaultSecret, resolveVaultPasswords, setVaultPasswords } from '../vault/index.js';
-import { Redactor } from '../output/redact.js';
+import { maskSecretAssignments, Redactor } from '../output/redact.js';
 import { readYamlFile } from '../yaml.js';
 import { loadPlaybookModules } from '../extend/for-playbook.js';
 
@@ -91,6 +91,6 @@ function isWarning(e: TsplayError): boolean {
 }
 
 export function printProblems(problems: TsplayError[], redactor: Redactor, stream: NodeJS.WritableStream = process.stderr): void {
-  for (const p of problems) stream.write(`${redactor.redact(p.format())}\n`);
+  for (const p of problems) stream.write(`${redactor.redact(maskSecretAssignments(p.format()))}\n`);
   stream.write(`\n${problems.length} problem${problems.length === 1 ? '' : 's'} found; no host was contacted.\n`);
 }

@@ -6,6 +6,7 @@ import { runPlaybook, listHosts, listTasks, listTags } from '../executor/index.j
 import { createRenderer, type OutputMode } from '../output/index.js';
 import { intOption, parsePlaybookArgs, readPassword, type PlaybookFlags } from './options.js';
 import { prepare, printProblems } from './prepare.js';
+import { maskSecretAssignments } from '../output/redact.js';
 
 const RUN_HELP = `tsplay run PLAYBOOK [options]
 
@@ -50,11 +51,11 @@ export async function runCommand(argv: string[]): Promise<number> {
 
 export function reportError(e: unknown): number {
   if (e instanceof TsplayErrors) {
-    for (const x of e.errors) process.stderr.write(`${x.format()}\n`);
+    for (const x of e.errors) process.stderr.write(`${maskSecretAssignments(x.format())}\n`);
     return ExitCode.parseError;
   }
   if (e instanceof TsplayError) {
-    process.stderr.write(`${e.format()}\n`);
+    process.stderr.write(`${maskSecretAssignments(e.format())}\n`);
     if (e.code === 'TSPLAY_OPTIONS') return ExitCode.badOptions;
     const parse = ['TSPLAY_YAML_SYNTAX', 'TSPLAY_SCHEMA', 'TSPLAY_UNKNOWN_KEY', 'TSPLAY_UNKNOWN_MODULE', 'TSPLAY_MODULE_ARGS', 'TSPLAY_TEMPLATE_SYNTAX', 'TSPLAY_INVENTORY', 'TSPLAY_HOST_PATTERN', 'TSPLAY_ROLE_NOT_FOUND', 'TSPLAY_ROLE_ARGS', 'TSPLAY_FILE_NOT_FOUND', 'TSPLAY_CONFIG', 'TSPLAY_VAULT'];
     return parse.includes(e.code) ? ExitCode.parseError : ExitCode.error;

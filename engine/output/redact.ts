@@ -9,6 +9,19 @@ export const MASK = '********';
 /** Names whose values are secrets wherever they appear. */
 export const SECRET_NAME = /pass(word|wd|phrase)?$|password|secret|token$|private_key$|_key_data$/i;
 
+/**
+ * `key=value`, `key: value` and `"key": "value"` where the key names a
+ * secret: for text quoted before the run knows its secrets (an inventory
+ * line or `-e` JSON in a parse error). Template references stay readable.
+ */
+const ASSIGNMENT = /(["']?)([A-Za-z_][\w.-]*)\1(\s*[:=]\s*)("(?:[^"\\]|\\.)*"|'[^']*'|[^\s,}\]]+)/g;
+
+export function maskSecretAssignments(text: string): string {
+  return text.replace(ASSIGNMENT, (all, q: string, key: string, sep: string, value: string) =>
+    SECRET_NAME.test(key) && !/^["']?(\{\{|!vault)/.test(value) ? `${q}${key}${q}${sep}${MASK}` : all,
+  );
+}
+
 /** Values shorter than this are not masked in free text (would mask every "a"). */
 const MIN_SECRET_LENGTH = 4;
 
