@@ -28,6 +28,8 @@ export interface AptParams {
 
 export interface AptPlanState {
   cacheUpdated: boolean;
+  /** installed versions the probe saw */
+  before: Record<string, string>;
   changes: PkgChangeSet;
   fix: boolean;
   autoremove: boolean;
@@ -94,7 +96,7 @@ export function planApt(p: AptParams, f: AptProbeFacts): { changes: string[]; st
   const allSpecs = [...specs, ...deb.install];
   return {
     changes: lines,
-    state: { cacheUpdated: f.cacheUpdate === 'yes', changes, fix, autoremove, debPath: f.debPath, specs: allSpecs },
+    state: { cacheUpdated: f.cacheUpdate === 'yes', before: f.installed, changes, fix, autoremove, debPath: f.debPath, specs: allSpecs },
     data: { cache_updated: f.cacheUpdate === 'yes', installed: entries(changes.install.concat(changes.upgrade), predictInstalled(changes, view)), removed: entries(changes.remove, f.installed) },
     reason: specs.length || p.deb ? `packages already ${state}` : 'nothing to do',
   };
@@ -174,9 +176,9 @@ async function applyApt(ctx: ModuleContext, p: AptParams, s: AptPlanState): Prom
     installRecommends: p.install_recommends, defaultRelease: p.default_release, force: p.force,
   };
   const run = { policyRcD: p.policy_rc_d, lockTimeout: o.lockTimeout };
-  const before = await installedVersions(ctx, s.specs);
+  const before = s.before;
   let stdout = '';
-  const specs = [...s.changes.install, ...s.changes.upgrade].map((x) => (x.spec.endsWith('.deb') && !x.spec.includes('/') ? `./${x.spec}` : x.spec));
+  const specs = [...s.changes.install, ...s.changes.upgrade].map((x) => (x.spec.endsWith('.deb') && !x.spec.startsWith('/') && !x.spec.startsWith('./') ? `./${x.spec}` : x.spec));
   if (specs.length) stdout += (await runApt(ctx, aptInstallArgv(specs, o), run)).stdout;
   if (s.changes.remove.length) stdout += (await runApt(ctx, aptRemoveArgv(s.changes.remove.map((x) => x.name), { ...o, purge: p.purge }), run)).stdout;
   if (s.fix) stdout += (await runApt(ctx, ['apt-get', 'install', '-f', ...aptCommonArgs(o)], run)).stdout;
