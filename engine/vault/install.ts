@@ -22,7 +22,14 @@ function announceLeaves(value: unknown, depth = 0): void {
 
 export function decodeVaultedFile(text: string, file: string): string | undefined {
   if (!isVaultText(text)) return undefined;
-  const plain = decryptVault(text, file);
+  let plain: string;
+  try {
+    plain = decryptVault(text, file);
+  } catch (e) {
+    // point at the file's header line, like every other load error
+    if (e instanceof TsplayError && !e.source) throw new TsplayError(e.code, e.message, { source: { file, line: 1, col: 1 }, hint: e.hint });
+    throw e;
+  }
   try {
     announceLeaves(parse(plain, { version: '1.1' }) as unknown);
   } catch {
