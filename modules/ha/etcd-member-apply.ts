@@ -5,7 +5,7 @@
 import { shellJoin, type CommandResult } from '../../engine/connection/types.js';
 import { ModuleFailure, type ApplyResult, type ModuleContext, type Plan } from '../../engine/module-api.js';
 import { parseEndpointHealth, parseMemberList, sameUrl, tryParse } from './etcd-json.js';
-import { etcdctl, localEndpoints } from './etcdctl.js';
+import { clusterEndpoints, etcdctl, localEndpoints } from './etcdctl.js';
 import { asList, ETCD_DEFAULTS, type EtcdMemberParams } from './etcd-member-probe.js';
 import type { EtcdMemberState } from './etcd-member-plan.js';
 import { failureMessage, fatalCause, readJournal } from './journal.js';
@@ -49,9 +49,11 @@ async function etcdctlRetry(e: Env, args: string[], endpoints: string[]): Promis
   }
 }
 
+/** the other members' client URLs (this node's own never: it may be a learner, or being removed) */
 function othersEndpoints(e: Env): string[] {
   const endpoints = e.st.others.flatMap((m) => m.clientUrls);
-  return endpoints.length ? endpoints : asList(e.p.endpoints);
+  if (endpoints.length) return endpoints;
+  return clusterEndpoints(asList(e.p.endpoints), { peerUrls: asList(e.p.peer_urls), clientUrls: asList(e.p.client_urls) });
 }
 
 async function addMember(e: Env): Promise<void> {
@@ -65,7 +67,8 @@ async function addMember(e: Env): Promise<void> {
 
 /** Polls until this member is started (named) and healthy; fails early when the unit failed. */
 async function waitHealthy(e: Env): Promise<void> {
-  const endpoints = [...e.st.others.flatMap((m) => m.clientUrls), ...localEndpoints(asList(e.p.client_urls))];
+  // a learner answers "rpc not supported for learner": ask the other members
+  const endpoints = othersEndpoints(e);
   const script = [
     `${etcdctl({ ...tls(e.p), endpoints, commandTimeout: 3 }, ['member', 'list', '-w', 'json'])} || true`,
     'echo @@',
@@ -97,7 +100,8 @@ async function waitHealthy(e: Env): Promise<void> {
 
 /** 3.4 refuses to promote a learner that is not in sync yet: retry until it is. */
 async function promote(e: Env): Promise<void> {
-  const endpoints = [...e.st.others.flatMap((m) => m.clientUrls), ...localEndpoints(asList(e.p.client_urls))];
+  // never through this node's own endpoint: a learner answers "rpc not supported for learner"
+  const endpoints = othersEndpoints(e);
   for (;;) {
     const r = await e.ctx.run(etcdctl({ ...tls(e.p), endpoints }, ['member', 'promote', e.st.memberId ?? '']));
     if (r.rc === 0) return;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CommandResult, Connection, ConnectionStats } from '../../../../engine/connection/types.js';
 import { ModuleFailure } from '../../../../engine/module-api.js';
 import { applyEtcdMember } from '../../../../modules/ha/etcd-member-apply.js';
-import { planEtcdAbsent } from '../../../../modules/ha/etcd-member-plan.js';
+import { planEtcdAbsent, planEtcdPresent } from '../../../../modules/ha/etcd-member-plan.js';
 import { makeContext } from '../../../helpers/module-context-files.js';
 import { etcdFacts, fixture, NODE3 } from './fixtures.js';
 
@@ -47,6 +47,20 @@ describe('etcd_member apply', () => {
     // removal goes to the other members, never to the member being removed
     expect(conn.commands[0]).toContain('--endpoints=http://10.213.40.11:2379,http://10.213.40.12:2379 ');
     expect(conn.commands.slice(3)).toEqual(['systemctl stop etcd', 'systemctl disable --quiet etcd', 'rm -rf -- /var/lib/etcd/default']);
+  }, 20_000);
+
+  it('promotes a learner through the other members only, retrying until it is in sync', async () => {
+    const notInSync = { rc: 1, stderr: fixture('etcd/member-promote-notsync.stderr') };
+    const conn = new ScriptedConnection([[/member promote/, [notInSync, { stdout: 'Member 48146e1e4de6f9bd promoted in cluster 2249ff0e667422dc\n' }]]]);
+    const p = { ...NODE3, learner: true };
+    const f = etcdFacts({ list: 'member-list-learner.json', local: { active: 'active', enabled: true } });
+    f.list!.members.find((m) => m.isLearner)!.name = 'hamod-3';
+    const plan = planEtcdPresent(p, f, 'hamod-3');
+    expect(plan.state!.steps).toEqual(['promote']);
+    await applyEtcdMember(makeContext({ conn }), p, plan);
+    expect(conn.commands).toHaveLength(2);
+    // through the learner's own endpoint etcd answered "rpc not supported for learner" (seen on the lab)
+    for (const c of conn.commands) expect(c).toContain('--endpoints=http://10.213.40.11:2379,http://10.213.40.12:2379 ');
   }, 20_000);
 
   it('does not retry a permanent refusal', async () => {
