@@ -15,6 +15,7 @@ import { upLab, type UpResult } from './up.js';
 export const LAB_USAGE = `usage: tsplay lab COMMAND [--name LAB]
   up [--hosts N | --topology FILE] [--subnet 10.x.y.0/24] [--install-deps] [--plain]
                       build (once, cached in ${CACHE_DIR}) and boot the hosts
+  demo [--install-deps]  up (3 hosts), deploy playbooks/site.yml, show patronictl list and psql through HAProxy
   status [--json]     hosts, addresses, state, link, running services
   ssh HOST [CMD...]   a shell (or CMD) on HOST as root
   stop|start HOST     power a host off / boot it again (its disk is kept)
@@ -83,6 +84,10 @@ async function dispatch(sub: string, v: Values, positionals: string[]): Promise<
     case 'up':
       if (positionals.length > 0) throw badUsage(`unexpected argument ${positionals[0]}`);
       return upCommand(v);
+    case 'demo': {
+      const { demoCommand } = await import('./demo.js');
+      return demoCommand({ name, installDeps: v['install-deps'], up: labCommand });
+    }
     case 'status': {
       const { state, hosts } = await labStatus(name);
       console.log(v.json ? JSON.stringify({ ...state, hosts }, null, 2) : formatStatus(state, hosts));
