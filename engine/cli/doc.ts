@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
-import { ExitCode, TsplayError, TsplayErrors } from '../errors.js';
+import { ExitCode, TsplayError } from '../errors.js';
 import { allModuleNames, getModule, listModules } from '../../modules/registry.js';
 import { didYouMean } from '../playbook/suggest.js';
 import type { AnyModule } from '../module-api.js';
@@ -41,8 +41,13 @@ export async function docCommand(argv: string[]): Promise<number> {
     return ExitCode.badOptions;
   }
   if (values.help) return write(`${HELP}\n`);
-  const loaded = await loadLocalModules(values['module-path'] ?? []);
-  if (loaded !== ExitCode.ok) return loaded;
+  try {
+    await loadLocalModules(values['module-path'] ?? []);
+  } catch (e) {
+    if (!(e instanceof TsplayError)) throw e;
+    process.stderr.write(`${e.format()}\n`);
+    return ExitCode.error;
+  }
   if (values.list || positionals.length === 0) return listDocs(!!values.json);
   let code: number = ExitCode.ok;
   for (const name of positionals) {
@@ -63,19 +68,15 @@ function write(text: string): number {
   return ExitCode.ok;
 }
 
-/** Custom modules reachable from the working directory, as a playbook there would see them. */
-async function loadLocalModules(extra: string[]): Promise<number> {
-  try {
-    const cfg = loadConfig();
-    const found = await loadPlaybookModules(resolve('doc.yml'), { rolesPath: cfg.rolesPath, modulesPath: [...extra.map((d) => resolve(d)), ...cfg.modulesPath] });
-    for (const w of found.warnings) process.stderr.write(`[WARNING]: ${w.format()}\n`);
-    if (found.problems.length === 0) return ExitCode.ok;
-    for (const p of found.problems) process.stderr.write(`${p.format()}\n`);
-  } catch (e) {
-    if (!(e instanceof TsplayError || e instanceof TsplayErrors)) throw e;
-    process.stderr.write(`${e instanceof TsplayError ? e.format() : e.message}\n`);
-  }
-  return ExitCode.error;
+/**
+ * Custom modules reachable from the working directory, as a playbook there
+ * would see them. One that does not load is reported, and the others are
+ * still documented.
+ */
+async function loadLocalModules(extra: string[]): Promise<void> {
+  const cfg = loadConfig();
+  const found = await loadPlaybookModules(resolve('doc.yml'), { rolesPath: cfg.rolesPath, modulesPath: [...extra.map((d) => resolve(d)), ...cfg.modulesPath] });
+  for (const w of [...found.problems, ...found.warnings]) process.stderr.write(`[WARNING]: ${w.format()}\n`);
 }
 
 function listDocs(json: boolean): number {

@@ -84,7 +84,7 @@ export function libraryDirs(opts: CustomModuleOptions): string[] {
   return [...new Set(dirs)].filter(isDir);
 }
 
-/** Compiles, imports, checks and registers every custom module; all problems at once. */
+/** Compiles, imports, checks and registers every custom module; all problems at once (TsplayErrors). */
 export async function loadCustomModules(opts: CustomModuleOptions): Promise<CustomModulesResult> {
   const files = libraryDirs(opts).flatMap(moduleFilesIn);
   const settled = await Promise.allSettled(files.map((f) => importModule(f, opts.cacheDir)));
@@ -107,7 +107,7 @@ export async function loadCustomModules(opts: CustomModuleOptions): Promise<Cust
     const bare = undescribedParams(mod);
     if (bare.length) warnings.push(loadError(file, `custom module '${mod.name}': parameters without a description: ${bare.join(', ')}`, 'tsplay doc and editors show each parameter\'s description'));
   });
-  if (errors.length) throw new TsplayErrors(errors);
+  // the good ones are registered even when others fail (tsplay doc still shows them)
   const modules: LoadedModule[] = [];
   for (const [name, { mod, file }] of chosen) {
     const existing = getModule(name);
@@ -115,6 +115,7 @@ export async function loadCustomModules(opts: CustomModuleOptions): Promise<Cust
     customFiles.set(mod, file);
     registerModule(mod);
   }
+  if (errors.length) throw new TsplayErrors(errors);
   return { modules, warnings };
 }
 

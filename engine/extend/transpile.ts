@@ -6,8 +6,8 @@
  * `instanceof ModuleFailure` holds). npm packages are bundled too (found
  * from the module's directory, then from the engine's own node_modules), as
  * the output lives in a cache directory where they would not resolve; node:
- * builtins stay imports. The output is cached by content hash: a run that finds every input
- * unchanged does not start esbuild at all.
+ * builtins stay imports. The output is cached by content hash: a run that
+ * finds every input unchanged does not start esbuild at all.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
