@@ -27,7 +27,10 @@ export function decodeVaultedFile(text: string, file: string): string | undefine
     plain = decryptVault(text, file);
   } catch (e) {
     // point at the file's header line, like every other load error
-    if (e instanceof TsplayError && !e.source) throw new TsplayError(e.code, e.message, { source: { file, line: 1, col: 1 }, hint: e.hint });
+    if (e instanceof TsplayError && !e.source) {
+      const message = e.message.startsWith(`${file}: `) ? e.message.slice(file.length + 2) : e.message;
+      throw new TsplayError(e.code, message, { source: { file, line: 1, col: 1 }, hint: e.hint });
+    }
     throw e;
   }
   try {
