@@ -86,7 +86,7 @@ describe('Ansible vault read support', () => {
     expect(decryptVault(text2, 'x')).toBe('labelled');
     setVaultPasswords([{ password: 'nope', origin: pw }]);
     expect(errorOf(() => decryptVault(text2, 'x')).code).toBe('TSPLAY_VAULT');
-  }, 20_000);
+  }, 60_000);
 });
 
 describe('YAML loading', () => {
@@ -126,7 +126,7 @@ describe('YAML loading', () => {
     expect(readFileSync(ans, 'utf8').startsWith('$ANSIBLE_VAULT;1.1;AES256')).toBe(true);
     expect(await readVarsFile(ans)).toEqual({ from_ansible: true });
     off();
-  }, 20_000);
+  }, 60_000);
 });
 
 describe('password sources', () => {
@@ -143,5 +143,31 @@ describe('password sources', () => {
     const empty = join(dir, 'empty');
     writeFileSync(empty, '\n');
     await expect(resolveVaultPasswords({ files: [empty] })).rejects.toMatchObject({ code: 'TSPLAY_VAULT' });
+  });
+});
+
+describe('vaulted files in every place vars come from', () => {
+  it('role defaults and vars, group_vars beside the inventory, and include_vars-style files load decrypted', async () => {
+    const { loadPlaybook } = await import('../../../engine/playbook/index.js');
+    const { loadInventory } = await import('../../../engine/inventory/index.js');
+    setVaultPasswords([{ password: 'pw', origin: 'f' }]);
+    const root = mkdtempSync(join(tmpdir(), 'vault-places-'));
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(join(root, 'roles/r/defaults'), { recursive: true });
+    mkdirSync(join(root, 'roles/r/vars'), { recursive: true });
+    mkdirSync(join(root, 'roles/r/tasks'), { recursive: true });
+    mkdirSync(join(root, 'group_vars'));
+    writeFileSync(join(root, 'roles/r/defaults/main.yml'), encryptTsplay('from_defaults: d-secret\n', 'pw'));
+    writeFileSync(join(root, 'roles/r/vars/main.yml'), encryptTsplay('from_vars: v-secret\n', 'pw'));
+    writeFileSync(join(root, 'roles/r/tasks/main.yml'), encryptTsplay('- debug: { msg: hi }\n', 'pw'));
+    writeFileSync(join(root, 'group_vars/all.yml'), encryptTsplay('from_group_vars: g-secret\n', 'pw'));
+    writeFileSync(join(root, 'hosts.ini'), 'h1\n');
+    writeFileSync(join(root, 'site.yml'), '- hosts: all\n  gather_facts: false\n  roles: [r]\n');
+    const inv = await loadInventory([join(root, 'hosts.ini')]);
+    expect(inv.groups.get('all')!.vars).toMatchObject({ from_group_vars: 'g-secret' });
+    const pb = await loadPlaybook(join(root, 'site.yml'), { rolesPath: [join(root, 'roles')] });
+    const role = JSON.stringify(pb.plays[0]);
+    expect(role).toContain('d-secret');
+    expect(role).toContain('v-secret');
   });
 });
