@@ -7,10 +7,13 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sshdAvailable, startSshdHosts, type SshdHarness } from '../../helpers/sshd.js';
 import { cliBuilt, tsplay } from '../security/cli-helpers.js';
 import { recapOf } from './helpers.js';
+
+// each case runs the CLI against real hosts: slow on a loaded machine
+vi.setConfig({ testTimeout: 120_000 });
 
 describe.skipIf(!sshdAvailable() || !cliBuilt())('stopping rules on sshd hosts', () => {
   let h: SshdHarness;

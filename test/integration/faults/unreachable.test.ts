@@ -7,10 +7,13 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { freePort, sshdAvailable, startSshdHosts, type SshdHarness } from '../../helpers/sshd.js';
 import { cliBuilt, tsplay, tsplayAsync } from '../security/cli-helpers.js';
 import { cutHost, recapOf } from './helpers.js';
+
+// each case runs the CLI against real hosts: slow on a loaded machine
+vi.setConfig({ testTimeout: 120_000 });
 
 const PLAY = `
 - hosts: hosts

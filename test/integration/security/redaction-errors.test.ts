@@ -5,9 +5,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { maskSecretAssignments } from '../../../engine/output/redact.js';
 import { cliBuilt, tsplay } from './cli-helpers.js';
+
+// each case runs the CLI against real hosts: slow on a loaded machine
+vi.setConfig({ testTimeout: 120_000 });
 
 describe('secrets in parse errors', () => {
   it('maskSecretAssignments masks key=value, key: value and JSON pairs of secret names only', () => {

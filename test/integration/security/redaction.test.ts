@@ -8,10 +8,13 @@
 import { mkdtempSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sshdAvailable, startSshdHosts, type SshdHarness } from '../../helpers/sshd.js';
 import { encryptTsplay } from '../../../engine/vault/index.js';
 import { cliBuilt, tsplay, tsplayTty, type CliResult } from './cli-helpers.js';
+
+// each case runs the CLI against real hosts: slow on a loaded machine
+vi.setConfig({ testTimeout: 120_000 });
 
 const VAULT_PW = 'Vault-Pass-Word-42';
 const SECRETS = {

@@ -3,8 +3,11 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { cliBuilt, tsplay } from './cli-helpers.js';
+
+// each case runs the CLI against real hosts: slow on a loaded machine
+vi.setConfig({ testTimeout: 120_000 });
 
 describe.skipIf(!cliBuilt())('tsplay vault', () => {
   let dir: string;
