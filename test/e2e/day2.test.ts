@@ -107,7 +107,9 @@ function startWriter(host: string): { stop: () => Promise<WriterReport> } {
 
 /** The lab inventory with the spare host added to every cluster group. */
 function inventoryWithSpare(lab: Lab): string {
-  const text = readFileSync(lab.inventoryPath, 'utf8').replace(/^\[(etcd|patroni|haproxy)\]\n/gm, `[$1]\n${SPARE}\n`);
+  // repeated sections append: the spare host comes last in each group (the
+  // first patroni host stays the designated bootstrap leader)
+  const text = readFileSync(lab.inventoryPath, 'utf8') + ['etcd', 'patroni', 'haproxy'].map((g) => `\n[${g}]\n${SPARE}\n`).join('');
   const file = join(mkdtempSync(join(tmpdir(), 'tsplay-day2-')), 'four.ini');
   writeFileSync(file, text);
   return file;
