@@ -5,7 +5,7 @@
  * the hosts).
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Lab } from '../../../engine/lab/index.js';
@@ -62,7 +62,18 @@ export async function runSite(lab: Lab, opts: SiteRunOptions = {}): Promise<Site
   if (opts.tags) args.push('-t', opts.tags);
   const started = Date.now();
   const { code, stdout, stderr } = await spawnCollect('node', args, { cwd: repo });
+  keepEvents(lab.name, stdout);
   return { ...parseEvents(stdout), exitCode: code, stderr, seconds: (Date.now() - started) / 1000 };
+}
+
+let runCounter = 0;
+
+/** TSPLAY_CLUSTER_LOG_DIR: keep each run's NDJSON events there (to look at timings and failures). */
+function keepEvents(labName: string, ndjson: string): void {
+  const dir = process.env.TSPLAY_CLUSTER_LOG_DIR;
+  if (!dir) return;
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${labName}-run${++runCounter}.ndjson`), ndjson);
 }
 
 /** Parses the `--output json` stream: the recap, failed tasks and changed tasks. */
