@@ -5,7 +5,7 @@
  * connection); bad arguments caught by `tsplay check` at file:line:col; a
  * broken module named with its file; TSPLAY_MODULES_PATH; `tsplay doc` and
  * `tsplay schema` seeing custom modules; `tsplay role init` output passing
- * `tsplay check`.
+ * `tsplay check`. The CLI calls are slow on a loaded machine: 120 s per case.
  */
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -58,7 +58,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-describe.skipIf(!cliBuilt())('custom modules through the CLI', () => {
+describe.skipIf(!cliBuilt())('custom modules through the CLI', { timeout: 120_000 }, () => {
   it('run on localhost (local connection): changed, then idempotent, check mode changes nothing', () => {
     const dir = project('local', `localhost ansible_connection=local workdir=${join(root, 'local-work')}\n`);
     mkdirSync(join(root, 'local-work'));
@@ -166,7 +166,7 @@ export default defineModule<{ why: string }>({
   });
 });
 
-describe.skipIf(!cliBuilt() || !sshdAvailable())('custom module on real sshd hosts', () => {
+describe.skipIf(!cliBuilt() || !sshdAvailable())('custom module on real sshd hosts', { timeout: 120_000 }, () => {
   let h: SshdHarness;
   beforeAll(async () => {
     h = await startSshdHosts(2);
