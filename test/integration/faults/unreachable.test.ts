@@ -100,4 +100,25 @@ describe.skipIf(!sshdAvailable() || !cliBuilt())('unreachable hosts', () => {
     expect(all).toMatch(/ssh-keygen -R|known_hosts/);
     expect(existsSync(join(h.hosts[0]!.dir, 'one')) && readFileSync(join(h.hosts[0]!.dir, 'one'), 'utf8') === 'changed').toBe(false);
   });
+
+  it('a host that accepts TCP but never answers is UNREACHABLE after the connection timeout (-T), the others finish', async () => {
+    const { createServer } = await import('node:net');
+    const held: import('node:net').Socket[] = [];
+    const silent = createServer((sock) => held.push(sock));
+    await new Promise<void>((res) => silent.listen(0, '127.0.0.1', () => res()));
+    const port = (silent.address() as { port: number }).port;
+    try {
+      writeFileSync(join(dir, 'inv4.ini'), inventory(`mute ansible_host=127.0.0.1 ansible_port=${port} ansible_user=root ansible_ssh_private_key_file=${h.keyPath} workdir=${dir}/mute\n`));
+      const started = Date.now();
+      const r = await tsplayAsync(['run', 'site.yml', '-i', 'inv4.ini', '--output', 'plain', '-T', '10'], { cwd: dir, timeoutMs: 90_000 });
+      expect(r.code, r.stdout + r.stderr).toBe(3);
+      expect(r.stdout).toMatch(/mute.*UNREACHABLE/);
+      expect(r.stdout).toMatch(/tim(ed|e) ?out/i);
+      expect(Date.now() - started).toBeLessThan(60_000);
+      for (const host of h.hosts) expect(recapOf(r.stdout, host.name), r.stdout).toMatchObject({ unreachable: 0, failed: 0 });
+    } finally {
+      for (const s of held) s.destroy();
+      silent.close();
+    }
+  });
 });
