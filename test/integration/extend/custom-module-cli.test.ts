@@ -149,7 +149,7 @@ export default defineModule<{ why: string }>({
     expect(schema.definitions.task.properties.env_file).toBeDefined();
   });
 
-  it('tsplay role init: a role that passes tsplay check; never overwritten', () => {
+  it('tsplay role init: a role that passes tsplay check and runs idempotently; never overwritten', () => {
     const dir = join(root, 'roleinit');
     mkdirSync(dir);
     const init = run(dir, ['role', 'init', 'webapp']);
@@ -157,6 +157,13 @@ export default defineModule<{ why: string }>({
     expect(init.stdout).toContain('role webapp created in roles/webapp');
     const check = run(dir, ['check', 'roles/webapp/tests/test.yml', '-i', 'roles/webapp/tests/inventory']);
     expect(check.code, check.stderr).toBe(0);
+    // and it runs: changed, then nothing to do
+    const args = ['run', 'roles/webapp/tests/test.yml', '-i', 'roles/webapp/tests/inventory', '-o', 'json', '-e', `webapp_config_dir=${join(dir, 'etc')}`];
+    const first = run(dir, args);
+    expect(first.code, first.stderr).toBe(0);
+    expect(recap(first).localhost).toMatchObject({ changed: 2, failed: 0 });
+    expect(readFileSync(join(dir, 'etc', 'webapp.conf'), 'utf8')).toContain('greeting = hello\n');
+    expect(recap(run(dir, args)).localhost).toMatchObject({ changed: 0, failed: 0 });
     const again = run(dir, ['role', 'init', 'webapp']);
     expect(again.code).toBe(5);
     expect(again.stderr).toMatch(/already exists; nothing was written/);
