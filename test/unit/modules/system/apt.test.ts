@@ -74,6 +74,12 @@ describe('apt planner', () => {
     expect(apt.plan(params({ deb: '/tmp/tool.deb' }), g, planCtx).changes).toEqual(['install tool 1.0']);
     expect(() => apt.plan(params({ deb: '/x.deb' }), { ...facts(), deb: 'missing' }, planCtx)).toThrow(/found neither on the host nor on the controller/);
   });
+  it('fixed and autoremove act only when the simulations say so', () => {
+    expect(apt.plan(params({ state: 'fixed' }), facts(), planCtx).changes).toEqual([]);
+    const broken = parseAptProbe('@@updated\nno\n@@fixed\n0 upgraded, 1 newly installed, 0 to remove and 2 not upgraded.\n@@autoremove\nRemv libfoo1 [1.0-1]\n@@end\n');
+    expect(broken).toMatchObject({ needsFix: true, autoremovable: ['libfoo1'] });
+    expect(apt.plan(params({ state: 'fixed', autoremove: true }), broken, planCtx).changes).toEqual(['fix broken dependencies (apt-get -f install)', 'autoremove libfoo1']);
+  });
   it('purges packages that left only configuration files', () => {
     const f = { ...facts(), configOnly: ['haproxy'] };
     expect(apt.plan(params({ name: 'haproxy', state: 'absent' }), f, planCtx).changes).toEqual([]);
