@@ -16,7 +16,8 @@ export interface ScaffoldRoleOptions {
 /** Ansible's rule for role names: they become variable prefixes. */
 const ROLE_NAME = /^[a-z][a-z0-9_]*$/;
 
-function files(name: string): Record<string, string> {
+/** tasks, handlers, defaults, vars, templates and files of the role. */
+function contentFiles(name: string): Record<string, string> {
   const v = (k: string): string => `${name}_${k}`;
   return {
     'tasks/main.yml': `---
@@ -55,6 +56,13 @@ ${v('settings')}: {}
 {{ key }} = {{ value }}
 {% endfor %}
 `,
+  };
+}
+
+/** meta/ (galaxy info, argument spec), README and the test playbook. */
+function metaFiles(name: string): Record<string, string> {
+  const v = (k: string): string => `${name}_${k}`;
+  return {
     'meta/main.yml': `---
 galaxy_info:
   role_name: ${name}
@@ -144,7 +152,7 @@ export function scaffoldRole(opts: ScaffoldRoleOptions): { roleDir: string; file
     throw new TsplayError('TSPLAY_OPTIONS', `${roleDir} already exists; nothing was written`, { hint: 'choose another name or --path, or remove the directory' });
   }
   const written: string[] = [];
-  for (const [rel, content] of Object.entries(files(opts.name))) {
+  for (const [rel, content] of Object.entries({ ...contentFiles(opts.name), ...metaFiles(opts.name) })) {
     const full = join(roleDir, rel);
     mkdirSync(join(full, '..'), { recursive: true });
     writeFileSync(full, content, { flag: 'wx' });
