@@ -40,9 +40,13 @@ function checkConfig(facts: PatroniFacts, p: PatroniBootstrapParams): string {
   return scope;
 }
 
+function etcdUsed(p: PatroniBootstrapParams, facts: PatroniFacts): string {
+  return p.etcd_endpoints?.join(',') ?? facts.config.etcd3;
+}
+
 /** Refusals that apply while Patroni is not running here. */
 function preflight(facts: PatroniFacts, p: PatroniBootstrapParams): void {
-  if (facts.etcd.error) throw new ModuleFailure(`Patroni cannot reach etcd (${facts.config.etcd3}): ${facts.etcd.error}`);
+  if (facts.etcd.error) throw new ModuleFailure(`Patroni cannot reach etcd (${etcdUsed(p, facts)}): ${facts.etcd.error}`);
   const old = facts.etcd.versions.filter((v) => !clusterVersionOk(v.cluster));
   if (old.length) {
     const desc = old.map((v) => `${v.endpoint}: ${v.cluster ?? 'no answer'}`).join(', ');
@@ -127,7 +131,7 @@ export function planPatroni(p: PatroniBootstrapParams, facts: PatroniFacts, host
     return { changes: [], reason: `Patroni is running as ${facts.rest.status?.role} in cluster ${scope} (leader ${facts.etcd.leader})`, data: returnData(facts), state: st };
   }
   if (facts.service.active !== 'active') preflight(facts, p);
-  else if (facts.etcd.error) throw new ModuleFailure(`Patroni cannot reach etcd (${facts.config.etcd3}): ${facts.etcd.error}`);
+  else if (facts.etcd.error) throw new ModuleFailure(`Patroni cannot reach etcd (${etcdUsed(p, facts)}): ${facts.etcd.error}`);
   startSteps(p, facts, host, st, changes);
   if (p.expected_members) (st.steps.push('wait-members'), changes.push(`wait until /cluster shows ${p.expected_members} members and one leader`));
   return { changes, data: returnData(facts), state: st };

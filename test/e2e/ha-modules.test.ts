@@ -99,13 +99,15 @@ describeLab('etcd_member and patroni_bootstrap on the lab', () => {
       conns.push(conn);
     }
     // hosts 1 and 2: a 2-member cluster, config written before the package (started together);
-    // host 3: the package as is, which starts a stray lone member on localhost
-    await Promise.all([
-      sh(0, `cat > /etc/default/etcd <<'EOF'\n${etcdEnv(0, [0, 1])}EOF\n${APT} etcd-server etcd-client >/dev/null`),
-      sh(1, `cat > /etc/default/etcd <<'EOF'\n${etcdEnv(1, [0, 1])}EOF\n${APT} etcd-server etcd-client >/dev/null`),
-      sh(2, `${APT} etcd-server etcd-client >/dev/null`),
-    ]);
-  }, 900_000);
+    // host 3: the package as is, which starts a stray lone member on localhost.
+    // PostgreSQL and Patroni in the same apt run (one dpkg run per host), without Debian's 15/main.
+    await Promise.all([0, 1, 2].map((i) => sh(i, [
+      i < 2 ? `cat > /etc/default/etcd <<'EOF'\n${etcdEnv(i, [0, 1])}EOF` : 'true',
+      'mkdir -p /etc/postgresql-common/createcluster.d',
+      "echo 'create_main_cluster = false' > /etc/postgresql-common/createcluster.d/50-e2e.conf",
+      `${APT} etcd-server etcd-client postgresql-15 patroni python3-etcd python3-psycopg2 >/dev/null`,
+    ].join('\n'), 900_000)));
+  }, 1_200_000);
 
   afterAll(async () => {
     await Promise.all(conns.map((c) => c.close().catch(() => undefined)));
@@ -150,13 +152,11 @@ describeLab('etcd_member and patroni_bootstrap on the lab', () => {
 
   it('bootstraps Patroni on three hosts: the leader first, then the replicas; then ok', async () => {
     await Promise.all([0, 1, 2].map((i) => sh(i, [
-      'mkdir -p /etc/postgresql-common/createcluster.d',
-      "echo 'create_main_cluster = false' > /etc/postgresql-common/createcluster.d/50-e2e.conf",
-      `${APT} postgresql-15 patroni python3-etcd python3-psycopg2 >/dev/null`,
       `cat > /etc/patroni/config.yml <<'EOF'\n${patroniConfig(i)}EOF`,
       'chown postgres:postgres /etc/patroni/config.yml && chmod 600 /etc/patroni/config.yml',
-    ].join('\n'), 600_000)));
-    const params = { leader: name(0), expected_members: 3, timeout: 240 };
+    ].join('\n'))));
+    expect(await sh(0, 'pg_lsclusters -h')).toBe('');
+    const params = { leader: name(0), expected_members: 3, timeout: 300 };
     const check = await run('patroni_bootstrap', 0, params, true);
     expect(check.plan.changes[0]).toBe('start patroni');
     const results = await Promise.all([0, 1, 2].map((i) => run('patroni_bootstrap', i, params)));
@@ -179,4 +179,10 @@ describeLab('etcd_member and patroni_bootstrap on the lab', () => {
     expect(err).toBeInstanceOf(ModuleFailure);
     expect((err as Error).message).toMatch(/^system ID mismatch: the data dir \/var\/lib\/postgresql\/15\/main has system ID \d+, but cluster hamodt in etcd was initialized with \d+/);
   }, 120_000);
+
+  it('fails clearly when etcd does not answer', async () => {
+    const err = await run('patroni_bootstrap', 2, { leader: name(0), etcd_endpoints: [`http://${addr(2)}:2999`] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ModuleFailure);
+    expect((err as Error).message).toMatch(new RegExp(`^Patroni cannot reach etcd \\(http://${addr(2)}:2999\\): Error: `));
+  }, 60_000);
 });
