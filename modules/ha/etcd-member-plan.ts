@@ -22,6 +22,9 @@ export interface EtcdMemberState {
   envText?: string;
 }
 
+/** `name id (peer urls)` for messages */
+const describe = (m: EtcdMember): string => `${m.name || '(unstarted)'} ${m.id} (${m.peerUrls.join(',')})`;
+
 export function findMember(list: MemberList, peerUrls: readonly string[]): EtcdMember | undefined {
   return list.members.find((m) => m.peerUrls.some((u) => peerUrls.some((w) => sameUrl(u, w))));
 }
@@ -84,8 +87,6 @@ function checkClusterIds(facts: EtcdMemberFacts, list: MemberList): void {
   const desc = facts.status.map((s) => `${s.endpoint} is in cluster ${s.clusterId}`).join(', ');
   throw new ModuleFailure(`conflicting cluster ID: the endpoints do not agree (${desc}); check ETCD_INITIAL_CLUSTER_TOKEN and ETCD_INITIAL_CLUSTER on each`);
 }
-
-const describe = (m: EtcdMember): string => `${m.name || '(unstarted)'} ${m.id} (${m.peerUrls.join(',')})`;
 
 /** Refusals before growing the cluster by one member. */
 function checkGrowth(p: EtcdMemberParams, facts: EtcdMemberFacts, list: MemberList): void {
