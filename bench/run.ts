@@ -6,9 +6,13 @@
  *   --reps 3                repetitions (median and spread)
  *   --defaults-reps 1       repetitions of the Ansible-defaults row
  *   --ansible-max-hosts 20  run tuned Ansible only up to this many hosts
- *   --defaults-max-hosts 20 run Ansible with defaults only up to this many hosts
+ *   --defaults-max-hosts 1  run Ansible with defaults only up to this many hosts
+ *                           (forks 5 and no pipelining: 20 hosts alone take longer than the budget)
  *   --tools tsplay,ansible-tuned,ansible-defaults
  *   --no-bytes / --no-startup / --no-doc
+ *   --from FILE             rewrite docs/benchmarks.md from a results JSON
+ * Results are written after each host count, so an interrupted run keeps what
+ * it measured.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -36,6 +40,7 @@ function options(argv: string[]) {
       'no-bytes': { type: 'boolean' },
       'no-startup': { type: 'boolean' },
       'no-doc': { type: 'boolean' },
+      from: { type: 'string' },
     },
   });
   const list = (s: string | undefined, d: number[]) => (s ? s.split(',').map(Number) : d);
@@ -47,11 +52,12 @@ function options(argv: string[]) {
     reps,
     defaultsReps: Math.min(reps, Number(values['defaults-reps'] ?? 1)),
     ansibleMaxHosts: Number(values['ansible-max-hosts'] ?? 20),
-    defaultsMaxHosts: Number(values['defaults-max-hosts'] ?? 20),
+    defaultsMaxHosts: Number(values['defaults-max-hosts'] ?? 1),
     tools,
     bytes: !values['no-bytes'],
     startup: !values['no-startup'],
     doc: !values['no-doc'],
+    from: values.from,
   };
 }
 
@@ -60,6 +66,10 @@ export async function main(argv: string[]): Promise<number> {
   const o = options(argv);
   const started = Date.now();
   const log = (line: string) => process.stdout.write(`${line}\n`);
+  if (o.from) {
+    write(JSON.parse(readFileSync(o.from, 'utf8')) as BenchResults, { doc: true, log, file: o.from });
+    return 0;
+  }
   const results: BenchResults = {
     env: describeEnvironment(`npm run bench --${argv.length ? ` ${argv.join(' ')}` : ''}`),
     options: { hosts: o.hosts, reps: o.reps, defaultsReps: o.defaultsReps, ansibleMaxHosts: o.ansibleMaxHosts, defaultsMaxHosts: o.defaultsMaxHosts, tools: o.tools },
@@ -80,22 +90,23 @@ export async function main(argv: string[]): Promise<number> {
     const r = await runScenario({ hosts, reps: o.reps, repsFor, tools: o.tools, log, accountBytes: o.bytes && hosts === 1 });
     results.samples.push(...r.samples);
     results.bytes.push(...r.bytes);
+    results.env.loadAfter = loadavg().map((l) => Math.round(l * 100) / 100);
+    results.durationS = (Date.now() - started) / 1000;
+    write(results, { doc: o.doc, log, quiet: hosts !== o.hosts[o.hosts.length - 1] });
   }
-  results.env.loadAfter = loadavg().map((l) => Math.round(l * 100) / 100);
-  results.durationS = (Date.now() - started) / 1000;
-  write(results, o.doc, log);
   return 0;
 }
 
-function write(results: BenchResults, doc: boolean, log: (line: string) => void): void {
+function write(results: BenchResults, opts: { doc: boolean; log: (line: string) => void; quiet?: boolean; file?: string }): void {
   const root = repoRoot();
   const dir = join(root, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, `bench-${results.env.date.replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  const file = opts.file ?? join(dir, `bench-${results.env.date.replace(/[:.]/g, '-')}.json`);
+  if (!opts.file) writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   const section = renderResults(results);
-  log(`\n${section}\n\nresults: ${file}`);
-  if (!doc) return;
+  const log = opts.log;
+  if (!opts.quiet) log(`\n${section}\n\nresults: ${file}`);
+  if (!opts.doc) return;
   const docFile = join(root, 'docs', 'benchmarks.md');
   const current = existsSync(docFile) ? readFileSync(docFile, 'utf8') : '# Benchmarks\n';
   writeFileSync(docFile, spliceResults(current, section));

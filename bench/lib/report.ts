@@ -9,6 +9,9 @@ import { median, PHASES, type BenchResults, type Phase, type Sample } from './ty
 export const START_MARK = '<!-- bench:results:start -->';
 export const END_MARK = '<!-- bench:results:end -->';
 
+/** host counts measured so far, ascending */
+const hostCounts = (r: BenchResults) => [...new Set(r.samples.map((s) => s.hosts))].sort((a, b) => a - b);
+
 const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(n < 10 ? 2 : 1) : 'n/a');
 
 function pick(r: BenchResults, tool: ToolName, hosts: number, phase: Phase): Sample[] {
@@ -23,7 +26,7 @@ function spread(xs: number[]): string {
 
 function wallTable(r: BenchResults): string[] {
   const rows = ['| hosts | run | tsplay s | ansible tuned s | ansible defaults s | tuned / tsplay |', '|---|---|---|---|---|---|'];
-  for (const n of r.options.hosts) {
+  for (const n of hostCounts(r)) {
     for (const phase of PHASES) {
       const t = pick(r, 'tsplay', n, phase).map((s) => s.wallS);
       const a = pick(r, 'ansible-tuned', n, phase).map((s) => s.wallS);
@@ -37,7 +40,7 @@ function wallTable(r: BenchResults): string[] {
 
 function resourceTable(r: BenchResults): string[] {
   const rows = ['| hosts | run | tool | CPU s | peak RSS MB | conns/host (max) | sessions/host | sessions/task/host | recap changed |', '|---|---|---|---|---|---|---|---|---|'];
-  for (const n of r.options.hosts) {
+  for (const n of hostCounts(r)) {
     for (const phase of PHASES) {
       for (const tool of r.options.tools) {
         const ss = pick(r, tool, n, phase);

@@ -55,6 +55,13 @@ function setupFor(sshd: BenchSshd, runDir: string, playbook: string, inventoryTe
 export async function runScenario(opts: ScenarioOptions): Promise<ScenarioResult> {
   const sshd = await startBenchSshd(opts.hosts);
   const runDir = mkdtempSync(join(tmpdir(), 'tsplay-bench-run-'));
+  // an interrupted bench must not leave N sshd processes behind
+  const onSignal = (sig: NodeJS.Signals) => {
+    sshd.stop();
+    rmSync(runDir, { recursive: true, force: true });
+    process.exit(sig === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
   const samples: Sample[] = [];
   let bytes: BytesSample[] = [];
   try {
@@ -74,6 +81,7 @@ export async function runScenario(opts: ScenarioOptions): Promise<ScenarioResult
     }
     if (opts.accountBytes) bytes = await accountBytes(sshd, runDir, playbook, opts);
   } finally {
+    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
     sshd.stop();
     rmSync(runDir, { recursive: true, force: true });
   }

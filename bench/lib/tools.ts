@@ -42,6 +42,13 @@ export interface Tool {
 
 const run = promisify(execFile);
 
+/**
+ * Connection timeout for every tool (Ansible's default and tsplay's are 10 s):
+ * on a shared, overloaded 2-core machine 100 simultaneous SSH handshakes can
+ * take longer than that, and a timeout would measure the machine, not the tool.
+ */
+export const CONNECT_TIMEOUT_S = 60;
+
 export function repoRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, 'bin', 'tsplay.js'))) {
@@ -87,7 +94,7 @@ export function tsplayTool(setup: ToolSetup): Tool {
     name: 'tsplay',
     invocation: () => ({
       command: process.execPath,
-      args: [join(repoRoot(), 'bin', 'tsplay.js'), 'run', setup.playbook, '-i', setup.inventory, '-o', 'json', '-f', String(Math.max(setup.hosts, 1))],
+      args: [join(repoRoot(), 'bin', 'tsplay.js'), 'run', setup.playbook, '-i', setup.inventory, '-o', 'json', '-f', String(Math.max(setup.hosts, 1)), '-T', String(CONNECT_TIMEOUT_S)],
       cwd: setup.runDir,
       env: { ...process.env, TSPLAY_CONFIG: '' },
     }),
@@ -98,7 +105,7 @@ export function tsplayTool(setup: ToolSetup): Tool {
 
 export function ansibleConfig(setup: ToolSetup, tuned: boolean, controlDir: string): string {
   const ssh = `-C -o ControlMaster=auto -o ControlPersist=60s -o UserKnownHostsFile=${setup.knownHosts} -o StrictHostKeyChecking=yes`;
-  const lines = ['[defaults]', 'host_key_checking = True', `local_tmp = ${join(setup.runDir, 'ansible-local')}`];
+  const lines = ['[defaults]', 'host_key_checking = True', `timeout = ${CONNECT_TIMEOUT_S}`, `local_tmp = ${join(setup.runDir, 'ansible-local')}`];
   if (tuned) lines.push(`forks = ${Math.max(setup.hosts, 5)}`, 'interpreter_python = /usr/bin/python3');
   lines.push('', '[ssh_connection]', `ssh_args = ${ssh}`, `control_path_dir = ${controlDir}`);
   if (tuned) lines.push('pipelining = True');
