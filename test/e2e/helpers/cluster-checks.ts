@@ -61,9 +61,15 @@ export async function expectPatroniHealthy(lab: Lab, host: string, members: numb
 
 /** Runs SQL and fails on an error, returning stdout. */
 export async function sql(host: string, port: number, query: string): Promise<string> {
-  const r = await psql(host, port, query);
-  if (r.code !== 0) throw new Error(`psql ${host}:${port} "${query}": ${r.stderr}`);
-  return r.stdout;
+  // the lab shares two cores with other work: a connection attempt may time
+  // out under load, so those (and only those) are retried
+  for (let attempt = 1; ; attempt++) {
+    const r = await psql(host, port, query);
+    if (r.code === 0) return r.stdout;
+    if (attempt >= 3 || !/timeout expired|could not connect|Connection refused/.test(r.stderr)) {
+      throw new Error(`psql ${host}:${port} "${query}": ${r.stderr}`);
+    }
+  }
 }
 
 /** Waits until `query` answers `expected` on host:port (replication catching up). */

@@ -110,8 +110,8 @@ export interface PsqlResult {
 }
 
 /** psql from the controller (postgresql-client) as the cluster superuser. */
-export async function psql(host: string, port: number, sql: string, timeoutMs = 15_000): Promise<PsqlResult> {
-  const env = { ...process.env, PGPASSWORD: superuserPassword(), PGCONNECT_TIMEOUT: '5' };
+export async function psql(host: string, port: number, sql: string, timeoutMs = 25_000): Promise<PsqlResult> {
+  const env = { ...process.env, PGPASSWORD: superuserPassword(), PGCONNECT_TIMEOUT: '10' };
   const args = ['-X', '-q', '-t', '-A', '-v', 'ON_ERROR_STOP=1', '-h', host, '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-c', sql];
   const r = await spawnCollect('psql', args, { env, timeoutMs });
   return { code: r.code, stdout: r.stdout.trim(), stderr: r.stderr.trim() };
