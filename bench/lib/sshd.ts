@@ -89,9 +89,22 @@ function startOne(root: string, i: number): number {
   mkdirSync('/run/sshd', { recursive: true });
   execFileSync('/usr/sbin/sshd', ['-f', join(root, `sshd_${i}.conf`), '-E', join(root, `sshd_${i}.log`)]);
   const pidFile = join(root, `sshd_${i}.pid`);
-  const deadline = Date.now() + 5000;
-  while (!existsSync(pidFile) && Date.now() < deadline) spawnSync('sleep', ['0.02']);
-  return Number(readFileSync(pidFile, 'utf8').trim());
+  const deadline = Date.now() + 10_000;
+  // the file can exist before its content is written: an empty read would give
+  // pid 0, and kill(0) signals our own process group
+  let pid = readPid(pidFile);
+  while (pid === undefined && Date.now() < deadline) {
+    spawnSync('sleep', ['0.02']);
+    pid = readPid(pidFile);
+  }
+  if (pid === undefined) throw new Error(`sshd ${i} wrote no pid to ${pidFile}`);
+  return pid;
+}
+
+function readPid(file: string): number | undefined {
+  if (!existsSync(file)) return undefined;
+  const pid = Number(readFileSync(file, 'utf8').trim());
+  return Number.isInteger(pid) && pid > 1 ? pid : undefined;
 }
 
 export function sshdAvailable(): boolean {
@@ -134,6 +147,7 @@ export async function startBenchSshd(count: number, opts: StartOptions = {}): Pr
     },
     stop() {
       for (const h of hosts) {
+        if (!(h.pid > 1)) continue;
         try {
           process.kill(h.pid, 'SIGTERM');
         } catch {
