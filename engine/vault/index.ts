@@ -2,5 +2,5 @@
 export { VAULT_HEADER, encryptTsplay, decryptTsplay, isTsplayVault } from './format.js';
 export { decryptAnsible, isAnsibleVault } from './ansible.js';
 export { setVaultPasswords, hasVaultPassword, onVaultSecret, decryptVault, isVaultText, type VaultPassword } from './secrets.js';
-export { installVault, vaultTag, decodeVaultedFile } from './install.js';
+export { installVault, vaultTag, decodeVaultedFile, configureVault } from './install.js';
 export { resolveVaultPasswords, type VaultPasswordSources } from './password.js';

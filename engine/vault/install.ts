@@ -8,7 +8,8 @@ import { parse } from 'yaml';
 import type { ScalarTag } from 'yaml';
 import { TsplayError } from '../errors.js';
 import { registerYamlDecoder, registerYamlTag } from '../yaml.js';
-import { announceSecret, decryptVault, isVaultText } from './secrets.js';
+import { announceSecret, decryptVault, isVaultText, setVaultPasswords, type VaultPassword } from './secrets.js';
+import { resolveVaultPasswords, type VaultPasswordSources } from './password.js';
 
 const MAX_DEPTH = 32;
 
@@ -66,4 +67,12 @@ export function installVault(): void {
   installed = true;
   registerYamlTag(vaultTag);
   registerYamlDecoder(decodeVaultedFile);
+}
+
+/** For commands other than run/check (which wire it in prepare): hooks the vault and sets its passwords. */
+export async function configureVault(src: VaultPasswordSources): Promise<VaultPassword[]> {
+  installVault();
+  const passwords = await resolveVaultPasswords(src);
+  setVaultPasswords(passwords);
+  return passwords;
 }
