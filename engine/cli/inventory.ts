@@ -4,6 +4,8 @@ import { ExitCode, TsplayError } from '../errors.js';
 import { loadConfig } from '../inventory/config.js';
 import { inventoryCommand } from '../inventory/index.js';
 import { reportError } from './run.js';
+import { readPassword } from './options.js';
+import { configureVault } from '../vault/index.js';
 
 export async function inventoryCli(argv: string[]): Promise<number> {
   try {
@@ -15,10 +17,15 @@ export async function inventoryCli(argv: string[]): Promise<number> {
         graph: { type: 'boolean' },
         host: { type: 'string' },
         vars: { type: 'boolean' },
+        'vault-password-file': { type: 'string', multiple: true },
+        'ask-vault-pass': { type: 'boolean', short: 'J' },
       },
       strict: true,
     });
-    const sources = values.inventory?.length ? values.inventory : (loadConfig().inventory ?? []);
+    const cfg = loadConfig();
+    const sources = values.inventory?.length ? values.inventory : (cfg.inventory ?? []);
+    // vaulted group_vars/host_vars load decrypted, as in run and check
+    await configureVault({ files: values['vault-password-file'], ask: values['ask-vault-pass'] ? () => readPassword('Vault password: ') : undefined, configFile: cfg.vaultPasswordFile });
     if (!values.list && !values.graph && !values.host) {
       throw new TsplayError('TSPLAY_OPTIONS', 'one of --list, --graph or --host HOST is required');
     }

@@ -1,6 +1,6 @@
 /** `tsplay vault ...` as a user runs it (built CLI). */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
@@ -79,4 +79,17 @@ describe.skipIf(!cliBuilt())('tsplay vault', () => {
     tsplay(['vault', 'rekey', 'ans.yml', ...pw, '--new-vault-password-file', 'pw'], { cwd: dir });
     expect(readFileSync(join(dir, 'ans.yml'), 'utf8')).toMatch(/^\$TSPLAY_VAULT;1\.0/);
   }, 20_000);
+
+  it('tsplay inventory reads vaulted group_vars with --vault-password-file, and says what is missing without it', () => {
+    mkdirSync(join(dir, 'inv', 'group_vars'), { recursive: true });
+    writeFileSync(join(dir, 'inv', 'hosts'), 'h1\n');
+    writeFileSync(join(dir, 'inv', 'group_vars', 'all.yml'), 'vaulted_thing: 42\n');
+    expect(tsplay(['vault', 'encrypt', 'inv/group_vars/all.yml', ...pw], { cwd: dir }).code).toBe(0);
+    const r = tsplay(['inventory', '-i', 'inv', '--host', 'h1', ...pw], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ vaulted_thing: 42 });
+    const none = tsplay(['inventory', '-i', 'inv', '--host', 'h1'], { cwd: dir });
+    expect(none.code).toBe(4);
+    expect(none.stderr).toMatch(/all\.yml:1:1: .*no vault password was given/);
+  });
 });
