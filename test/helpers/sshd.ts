@@ -86,11 +86,19 @@ function sshdConfig(root: string, port: number, i: number, extra: string): strin
 
 function startOne(root: string, i: number): number {
   mkdirSync('/run/sshd', { recursive: true });
-  execFileSync('/usr/sbin/sshd', ['-f', join(root, `sshd_${i}.conf`), '-E', join(root, `sshd_${i}.log`)]);
   const pidFile = join(root, `sshd_${i}.pid`);
+  // a killed sshd leaves its pid file: restart() must not return the dead pid (the new sshd would never be stopped)
+  rmSync(pidFile, { force: true });
+  execFileSync('/usr/sbin/sshd', ['-f', join(root, `sshd_${i}.conf`), '-E', join(root, `sshd_${i}.log`)]);
   const deadline = Date.now() + 5000;
-  while (!existsSync(pidFile) && Date.now() < deadline) spawnSync('sleep', ['0.02']);
-  return Number(readFileSync(pidFile, 'utf8').trim());
+  let pid = 0;
+  // an empty read (file created, pid not written yet) would give 0, and kill(0) signals our own process group
+  while (!(pid > 0) && Date.now() < deadline) {
+    pid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').trim()) : 0;
+    if (!(pid > 0)) spawnSync('sleep', ['0.02']);
+  }
+  if (!(pid > 0)) throw new Error(`sshd ${i} did not write its pid file`);
+  return pid;
 }
 
 export async function startSshdHosts(count: number, opts: { prefix?: string; sshdExtra?: string } = {}): Promise<SshdHarness> {
