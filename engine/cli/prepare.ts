@@ -11,7 +11,7 @@ import type { Playbook, VarsMap } from '../playbook/model.js';
 import { Templar } from '../vars/index.js';
 import { TsplayError, TsplayErrors } from '../errors.js';
 import { parseExtraVars, readPassword, type PlaybookFlags } from './options.js';
-import { installVault, onVaultSecret, resolveVaultPasswords, setVaultPasswords } from '../vault/index.js';
+import { configureVault, onVaultSecret } from '../vault/index.js';
 import { maskSecretAssignments, Redactor } from '../output/redact.js';
 import { readYamlFile } from '../yaml.js';
 import { loadPlaybookModules } from '../extend/for-playbook.js';
@@ -64,14 +64,12 @@ export async function prepare(playbookArg: string | undefined, flags: PlaybookFl
 
 /** The process-wide vault passwords, before anything that may be vaulted is read. */
 async function setupVault(flags: PlaybookFlags, cfg: TsplayConfig, redactor: Redactor): Promise<void> {
-  installVault();
-  const passwords = await resolveVaultPasswords({
+  const passwords = await configureVault({
     files: flags['vault-password-file'],
     ask: flags['ask-vault-pass'] ? () => readPassword('Vault password: ') : undefined,
     configFile: cfg.vaultPasswordFile,
   });
   for (const p of passwords) redactor.add(p.password);
-  setVaultPasswords(passwords);
   onVaultSecret((secret) => redactor.add(secret));
 }
 
