@@ -17,6 +17,7 @@ import { loadPlaybook } from '../../engine/playbook/index.js';
 import { loadInventory } from '../../engine/inventory/index.js';
 import { getModule, registerModule } from '../../modules/registry.js';
 import { coreModules } from '../../modules/core.js';
+import type { RunEvent } from '../../engine/output/events.js';
 
 for (const m of coreModules) if (!getModule(m.name)) registerModule(m);
 
@@ -74,18 +75,24 @@ describe.skipIf(!sshdAvailable())('SSH connections and channels per host, counte
     const marks = logMarks(sshd.hosts);
     const pb = await loadPlaybook(join(dir, file));
     const inventory = await loadInventory([join(dir, 'hosts.ini')]);
-    const pool = new ConnectionPool({ hostKeyChecking: true, connectTimeoutMs: 10_000 });
-    const summary = await runPlaybook({ playbook: pb, inventory, pool, emit: () => undefined });
+    // not a timing test: a generous timeout, the machine may be busy
+    const pool = new ConnectionPool({ hostKeyChecking: true, connectTimeoutMs: 60_000 });
+    const problems: string[] = [];
+    const emit = (e: RunEvent): void => {
+      if (e.type === 'host_result' && (e.result.status === 'failed' || e.result.status === 'unreachable')) problems.push(`${e.host}: ${JSON.stringify(e.result).slice(0, 300)}`);
+    };
+    const summary = await runPlaybook({ playbook: pb, inventory, pool, emit });
     await pool.closeAll();
     await settle(200);
     const perHost = sshd.hosts.map((h, i) => countSessions(readFrom(h.log, marks[i]!)));
-    return { summary, perHost };
+    return { summary, perHost, problems };
   }
 
   it('opens one connection per host and no more sessions for 4x the tasks, converge and no-op', async () => {
     const small = { converge: await run('small.yml'), noop: await run('small.yml') };
     const large = { converge: await run('large.yml'), noop: await run('large.yml') };
     for (const r of [small.converge, small.noop, large.converge, large.noop]) {
+      expect(r.problems).toEqual([]);
       expect(r.summary.exitCode).toBe(0);
       expect(r.perHost.map((c) => c.connections)).toEqual([1, 1, 1]);
     }
