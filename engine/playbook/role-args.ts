@@ -12,6 +12,7 @@ import { roleFile } from './roles.js';
 import { isTemplated } from './module-args.js';
 import { didYouMean } from './suggest.js';
 import { describeType, nodePos } from './ynode.js';
+import { positionAt } from '../yaml.js';
 
 export interface ArgSpecOption {
   type?: string;
@@ -30,7 +31,24 @@ export async function readArgumentSpec(ctx: LoadCtx, rolePath: string, entryPoin
   const y = await loadYaml(ctx, file);
   const specs = (y?.value as { argument_specs?: Record<string, { options?: Record<string, ArgSpecOption> }> } | null)?.argument_specs;
   const entry = specs?.[entryPoint];
-  return entry ? (entry.options ?? {}) : undefined;
+  if (!entry) return undefined;
+  // a spec that is not a mapping (an option left empty, a list) is reported, not dereferenced
+  const options: unknown = isMapping(entry) ? (entry.options ?? {}) : {};
+  const path = ['argument_specs', entryPoint, 'options'];
+  if (!isMapping(options)) {
+    report(ctx, 'TSPLAY_SCHEMA', `argument_specs.${entryPoint}.options must be a mapping of argument names, found ${describeType(options)}`, { source: positionAt(y!, path) });
+    return {};
+  }
+  const out: Record<string, ArgSpecOption> = {};
+  for (const [key, spec] of Object.entries(options)) {
+    if (isMapping(spec)) out[key] = spec as ArgSpecOption;
+    else report(ctx, 'TSPLAY_SCHEMA', `argument spec of '${key}' must be a mapping (type, required, description...), found ${describeType(spec)}`, { source: positionAt(y!, [...path, key]) });
+  }
+  return out;
+}
+
+function isMapping(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 interface RoleArgsInput {

@@ -56,3 +56,23 @@ describe('the fuzz judge', () => {
     expect(changed).toBeGreaterThan(40);
   });
 });
+
+describe('playbook input the fuzz found', () => {
+  it('an empty option in a role argument spec is TSPLAY_SCHEMA at that option (was a TypeError)', async () => {
+    const { mkdirSync, mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { checkPlaybook } = await import('../../../engine/playbook/index.js');
+    const root = mkdtempSync(join(tmpdir(), 'fuzz-argspec-'));
+    mkdirSync(join(root, 'roles/r/meta'), { recursive: true });
+    mkdirSync(join(root, 'roles/r/tasks'), { recursive: true });
+    writeFileSync(join(root, 'roles/r/tasks/main.yml'), '- debug: { msg: hi }\n');
+    writeFileSync(join(root, 'roles/r/meta/argument_specs.yml'), 'argument_specs:\n  main:\n    options:\n      empty_one:\n      fine: { type: str, required: true }\n');
+    writeFileSync(join(root, 'site.yml'), '- hosts: localhost\n  gather_facts: false\n  roles: [r]\n');
+    const errors = await checkPlaybook(join(root, 'site.yml'), { rolesPath: [join(root, 'roles')] });
+    const spec = errors.find((e) => e.message.includes("'empty_one'"));
+    expect(spec?.code).toBe('TSPLAY_SCHEMA');
+    expect(spec?.source).toMatchObject({ line: 4 });
+    expect(errors.some((e) => e.message.includes("missing required argument 'fine'"))).toBe(true);
+  });
+});
