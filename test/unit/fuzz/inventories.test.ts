@@ -33,7 +33,7 @@ describe('fuzz: inventories', () => {
       const m = mutate(ws.read(file), seed);
       const outcome = await ws.withContent(file, m.text, () => outcomeOf(() => loadInventory([sourceFor(file)])));
       const bad = judge(outcome);
-      if (bad) findings.push({ case: `seed ${seed}: ${relative(ws.root, file)} [${m.steps.join(', ')}]`, problem: bad });
+      if (bad) findings.push({ case: `FUZZ_SEED=${seed - 100_000} FUZZ_CASES=1: ${relative(ws.root, file)} [${m.steps.join(', ')}]`, problem: bad });
     }
     console.log(`fuzz inventories: ${cases} cases in ${((Date.now() - started) / 1000).toFixed(1)} s, ${findings.length} findings`);
     expect(findings, report(findings)).toEqual([]);

@@ -3,7 +3,7 @@
  * site.yml with its roles, and the playbook fixtures) through the static
  * check and the loader, in process. Each case succeeds or ends in TsplayErrors
  * with a code and a position; never another exception.
- * Reproduce one case: FUZZ_SEED=<seed> FUZZ_CASES=1 (seeds are printed).
+ * Each finding prints the FUZZ_SEED=... FUZZ_CASES=1 that reproduces it.
  */
 import { relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -62,7 +62,7 @@ describe('fuzz: playbooks, roles, vars files and templates', () => {
         return checked ?? (await outcomeOf(() => loadPlaybook(pb, { rolesPath })));
       });
       const bad = judge(outcome);
-      if (bad) findings.push({ case: `seed ${seed}: ${relative(w.root, file)} [${m.steps.join(', ')}]`, problem: bad });
+      if (bad) findings.push({ case: `FUZZ_SEED=${seed} FUZZ_CASES=1: ${relative(w.root, file)} [${m.steps.join(', ')}]`, problem: bad });
     };
     for (let i = 0; i < cases; i += LANES) {
       await Promise.all(lanes.map((_, lane) => (i + lane < cases ? runCase(lane, BASE_SEED + i + lane) : undefined)));

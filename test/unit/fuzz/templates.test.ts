@@ -43,7 +43,7 @@ describe('fuzz: templates and YAML', () => {
         });
         bad = judge(rendered);
       }
-      if (bad) findings.push({ case: `seed ${seed}: ${relative(ws.root, file)} [${m.steps.join(', ')}]`, problem: bad });
+      if (bad) findings.push({ case: `FUZZ_SEED=${seed - 200_000} FUZZ_CASES=1: ${relative(ws.root, file)} [${m.steps.join(', ')}]`, problem: bad });
     }
     console.log(`fuzz templates: ${cases} cases in ${((Date.now() - started) / 1000).toFixed(1)} s, ${findings.length} findings`);
     expect(findings, report(findings)).toEqual([]);
@@ -60,7 +60,7 @@ describe('fuzz: templates and YAML', () => {
       const bad = judge(await outcomeOf(() => {
         parseYaml(m.text, file);
       }));
-      if (bad) findings.push({ case: `seed ${seed}: ${relative(ws.root, file)} [${m.steps.join(', ')}]`, problem: bad });
+      if (bad) findings.push({ case: `FUZZ_SEED=${seed - 300_000} FUZZ_CASES=1: ${relative(ws.root, file)} [${m.steps.join(', ')}]`, problem: bad });
     }
     expect(findings, report(findings)).toEqual([]);
   }, 120_000);
