@@ -18,7 +18,9 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { downLab, startLab, type Lab, type Topology } from '../../engine/lab/index.js';
 import { describeLab } from './helpers/lab-guard.js';
 import { describeRun, parseEvents, patroniMembers, psql, type SiteRun } from './helpers/cluster-run.js';
-import { HAPROXY_PRIMARY, addressOf, expectEtcdHealthy, expectPatroniHealthy, expectSucceeded, sql } from './helpers/cluster-checks.js';
+import {
+  HAPROXY_PRIMARY, addressOf, expectEtcdHealthy, expectNothingChanged, expectPatroniHealthy, expectSucceeded, sql,
+} from './helpers/cluster-checks.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const LAB = 'day2';
@@ -214,7 +216,7 @@ describeLab('day-2 operations (switchover, rolling restart, config change, backu
     expect(found).toBe(1);
   }, 300_000);
 
-  it('add-node refuses an even-sized etcd cluster, then adds the spare host with the override', async () => {
+  it('add-node refuses an even-sized etcd cluster, then adds the spare host with the override; site.yml then changes nothing', async () => {
     const four = inventoryWithSpare(lab);
     const refused = await runPlaybook(four, 'add-node.yml', { node: SPARE });
     expect(refused.exitCode, describeRun(refused)).toBe(2);
@@ -228,9 +230,11 @@ describeLab('day-2 operations (switchover, rolling restart, config change, backu
       expect(stats.stdout, lb).toMatch(new RegExp(`^replicas,${SPARE},.*,UP,`, 'm'));
     }
     expect(await sql(addressOf(lab, SPARE), 5432, 'SELECT count(*) > 0 FROM day2_writes')).toBe('t');
+    // the inventory and the hosts agree: site.yml on four hosts changes nothing
+    expectNothingChanged(await runPlaybook(four, 'site.yml'));
   }, 900_000);
 
-  it('remove-node takes the spare host out of Patroni, etcd and every HAProxy', async () => {
+  it('remove-node takes the spare host out of Patroni, etcd and every HAProxy; site.yml then changes nothing', async () => {
     const four = inventoryWithSpare(lab);
     const run = await runPlaybook(four, 'remove-node.yml', { node: SPARE });
     expectSucceeded(run);
@@ -242,5 +246,7 @@ describeLab('day-2 operations (switchover, rolling restart, config change, backu
     }
     const gone = await lab.exec(SPARE, 'systemctl is-active patroni etcd haproxy');
     expect(gone.stdout.split('\n').filter((s) => s === 'active')).toEqual([]);
+    // back to the three-host inventory: site.yml changes nothing
+    expectNothingChanged(await runPlaybook(lab.inventoryPath, 'site.yml'));
   }, 600_000);
 });
