@@ -52,6 +52,16 @@ export function caseCount(defaultCount: number): number {
   return Number.isInteger(n) && n > 0 ? n : defaultCount;
 }
 
+/**
+ * Wall-clock budget of one fuzz test (FUZZ_BUDGET_S, default 45 s): on a
+ * loaded machine a test stops early rather than time out, having run at least
+ * `minimum` cases (a few hundred; the count is printed).
+ */
+export function overBudget(started: number, done: number, minimum: number): boolean {
+  const budget = Number(process.env['FUZZ_BUDGET_S'] ?? 45) * 1000;
+  return done >= minimum && Date.now() - started > budget;
+}
+
 export function report(findings: Finding[]): string {
   const byProblem = new Map<string, Finding[]>();
   for (const f of findings) {
