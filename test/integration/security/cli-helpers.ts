@@ -6,6 +6,12 @@ import { join, resolve } from 'node:path';
 export const REPO = resolve(import.meta.dirname, '../../..');
 export const BIN = join(REPO, 'bin/tsplay.js');
 
+/**
+ * The connection timeout also bounds the remote shell's start; on a machine
+ * loaded by other suites 10 s (the default) is sometimes not enough.
+ */
+const BASE_ENV = { NO_COLOR: '1', TSPLAY_TIMEOUT: '45' };
+
 export function cliBuilt(): boolean {
   return existsSync(join(REPO, 'dist/engine/cli/main.js'));
 }
@@ -27,7 +33,7 @@ export interface CliOptions {
 export function tsplay(args: string[], opts: CliOptions): CliResult {
   const r = spawnSync(process.execPath, [BIN, ...args], {
     cwd: opts.cwd,
-    env: { ...process.env, NO_COLOR: '1', ...opts.env },
+    env: { ...process.env, ...BASE_ENV, ...opts.env },
     input: opts.input ?? '',
     encoding: 'utf8',
     timeout: opts.timeoutMs ?? 120_000,
@@ -37,7 +43,7 @@ export function tsplay(args: string[], opts: CliOptions): CliResult {
 
 /** Same, but asynchronous, so the test can act while it runs (signals, killing sshd). */
 export function tsplayAsync(args: string[], opts: CliOptions & { onStdout?: (all: string, child: ReturnType<typeof spawn>) => void }): Promise<CliResult> {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd, env: { ...process.env, NO_COLOR: '1', ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd, env: { ...process.env, ...BASE_ENV, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => {
@@ -59,7 +65,7 @@ export function tsplayTty(args: string[], opts: CliOptions): CliResult {
   const quoted = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
   const r = spawnSync('script', ['-qec', quoted, '/dev/null'], {
     cwd: opts.cwd,
-    env: { ...process.env, TERM: 'xterm-256color', COLUMNS: '120', ...opts.env },
+    env: { ...process.env, ...BASE_ENV, TERM: 'xterm-256color', COLUMNS: '120', ...opts.env },
     encoding: 'utf8',
     timeout: opts.timeoutMs ?? 120_000,
   });
