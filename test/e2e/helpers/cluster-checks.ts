@@ -105,3 +105,36 @@ export async function writeThroughFailover(lab: Lab, opts: { haproxyHost: string
   if (!newLeader || newLeader === opts.oldLeader) throw new Error(`no new leader after the failover: ${JSON.stringify(members)}`);
   return { newLeader, seconds };
 }
+
+export interface Writer {
+  /** stops the loop; returns the ids of the rows whose INSERT was acknowledged */
+  stop(): Promise<number[]>;
+}
+
+/** A client that inserts rows through host:port one after another, remembering what was acknowledged. */
+export function startWriter(host: string, port: number): Writer {
+  const acknowledged: number[] = [];
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const r = await psql(host, port, "INSERT INTO tsplay_e2e(note) VALUES ('writer') RETURNING id", 8000);
+      if (r.code === 0 && /^\d+$/.test(r.stdout)) acknowledged.push(Number(r.stdout));
+      else await new Promise((res) => setTimeout(res, 200));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return acknowledged;
+    },
+  };
+}
+
+/** How many of `ids` are missing from tsplay_e2e on host:port. */
+export async function missingRows(host: string, port: number, ids: number[]): Promise<number[]> {
+  if (ids.length === 0) return [];
+  const found = await sql(host, port, `SELECT id FROM tsplay_e2e WHERE id IN (${ids.join(',')}) ORDER BY id`);
+  const present = new Set(found.split('\n').filter(Boolean).map(Number));
+  return ids.filter((id) => !present.has(id));
+}
