@@ -5,6 +5,8 @@ import { parseUfwProbe, sameRule, UFW_PROBE, type UfwFacts, type UfwTuple } from
 export interface UfwParams {
   state?: 'enabled' | 'disabled' | 'reset' | 'reloaded';
   policy?: 'allow' | 'deny' | 'reject';
+  /** community.general.ufw's main name for policy */
+  default?: 'allow' | 'deny' | 'reject';
   direction?: 'in' | 'out' | 'incoming' | 'outgoing' | 'routed';
   logging?: 'on' | 'off' | 'low' | 'medium' | 'high' | 'full';
   rule?: 'allow' | 'deny' | 'reject' | 'limit';
@@ -105,7 +107,11 @@ function ruleSteps(p: UfwParams, f: UfwFacts): Step[] {
 const POLICY_DIR: Record<string, 'incoming' | 'outgoing' | 'routed'> = { in: 'incoming', incoming: 'incoming', out: 'outgoing', outgoing: 'outgoing', routed: 'routed' };
 
 /** reset, default policy, logging, the rule, then enable/disable/reload (pure). */
-export function planUfw(p: UfwParams, f: UfwFacts): Step[] {
+export function planUfw(params: UfwParams, f: UfwFacts): Step[] {
+  if (params.default !== undefined && params.policy !== undefined && params.default !== params.policy) {
+    throw new ModuleFailure('ufw: default and policy are the same argument; give one');
+  }
+  const p: UfwParams = { ...params, policy: params.policy ?? params.default };
   if (!f.installed) throw new ModuleFailure('ufw is not installed on this host');
   if (!p.state && !p.policy && !p.logging && !p.rule) throw new ModuleFailure('ufw: set at least one of state, policy, logging, rule');
   const steps: Step[] = [];
@@ -151,6 +157,7 @@ export const ufw = defineModule<UfwParams, UfwFacts, Step[]>({
     properties: {
       state: { type: 'string', enum: ['enabled', 'disabled', 'reset', 'reloaded'], description: 'enabled/disabled are idempotent; reset and reloaded always run.' },
       policy: { type: 'string', enum: ['allow', 'deny', 'reject'], description: 'Default policy for direction (incoming unless given).' },
+      default: { type: 'string', enum: ['allow', 'deny', 'reject'], description: 'Same as policy (community.general.ufw names it default, with policy as its alias).' },
       direction: { type: 'string', enum: ['in', 'out', 'incoming', 'outgoing', 'routed'], description: 'Rule direction (in/out) or policy direction (incoming/outgoing/routed).' },
       logging: { type: 'string', enum: ['on', 'off', 'low', 'medium', 'high', 'full'], description: 'Logging level.' },
       rule: { type: 'string', enum: ['allow', 'deny', 'reject', 'limit'], description: 'Add (or with delete, remove) a rule.' },

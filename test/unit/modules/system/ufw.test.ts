@@ -51,6 +51,11 @@ describe('ufw planner', () => {
     expect(planUfw(p({ rule: 'allow', port: 8008, proto: 'tcp' }), facts())).toHaveLength(1);
     expect(planUfw(p({ rule: 'allow', port: 5432, proto: 'tcp', comment: 'postgres' }), facts()).map((s) => s.desc)[0]).toMatch(/^update the comment of rule/);
   });
+  it('takes default as community.general.ufw names policy (bug: roles using default: deny were refused)', () => {
+    expect(planUfw(p({ default: 'reject', direction: 'routed' }), facts()).map((s) => s.argv)).toEqual([['ufw', 'default', 'reject', 'routed']]);
+    expect(planUfw(p({ default: 'deny' }), facts())).toEqual(planUfw(p({ policy: 'deny' }), facts()));
+    expect(() => planUfw(p({ default: 'deny', policy: 'allow' }), facts())).toThrow(/same argument/);
+  });
   it('is idempotent for state, policy and logging; reset and reload always run', () => {
     expect(planUfw(p({ state: 'enabled', policy: 'deny', logging: 'on' }), facts())).toEqual([]);
     const inactive = parseUfwProbe(probeOut('Status: inactive'));
