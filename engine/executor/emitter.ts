@@ -5,6 +5,10 @@
  */
 import type { EventSink, RunEvent } from '../output/events.js';
 import { maskSecrets } from '../connection/types.js';
+import { SECRET_NAME } from '../output/redact.js';
+
+/** Result keys whose values are free text a no_log task may have revealed. */
+const NO_LOG_FREE_TEXT = new Set(['stdout', 'stderr', 'stdout_lines', 'stderr_lines', 'content', 'body', 'msg', 'json', 'value', 'item']);
 
 /** Strings shorter than this are too common to mask everywhere. */
 const MIN_SECRET_LENGTH = 4;
@@ -29,6 +33,21 @@ export class RedactingEmitter {
     }
     if (Array.isArray(value)) value.forEach((v) => this.addSecret(v));
     else if (value && typeof value === 'object') Object.values(value).forEach((v) => this.addSecret(v));
+  }
+
+  /**
+   * The secret-carrying values of a no_log result: secret-named keys and the
+   * free output of a module (stdout, content, msg...). Paths, owners, modes and
+   * other descriptive values stay visible: masking "root" or a file name
+   * everywhere for the rest of the run hides more than it protects.
+   */
+  addNoLogSecrets(data: unknown, depth = 0): void {
+    if (depth > 16 || data === null || typeof data !== 'object') return;
+    for (const [key, value] of Object.entries(data as Record<string, unknown>)) {
+      const freeText = NO_LOG_FREE_TEXT.has(key) && (typeof value !== 'object' || key !== 'item');
+      if (SECRET_NAME.test(key) || freeText) this.addSecret(value);
+      else if (value && typeof value === 'object') this.addNoLogSecrets(value, depth + 1);
+    }
   }
 
   secretList(): string[] {

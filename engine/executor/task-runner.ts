@@ -127,7 +127,7 @@ function skippedByWhen(): TaskResult {
 async function finishItem(ir: ItemRun, tr: TaskRun, result: TaskResult): Promise<TaskResult> {
   const factsHost = ir.target.host !== tr.host && tr.task.delegateFacts ? ir.target.host : tr.host;
   applySideEffects({ run: tr.bc.play.run, task: tr.task, host: tr.host, factsHost }, result);
-  if (ir.noLog) tr.bc.play.run.emitter.addSecret(result.data);
+  if (ir.noLog) tr.bc.play.run.emitter.addNoLogSecrets(result.data);
   return result;
 }
 

@@ -277,6 +277,20 @@ describe('delegation, no_log, facts', () => {
     expect(JSON.stringify(h.events)).not.toContain('s3cr3t-value');
   });
 
+  it('no_log masks secret-carrying values only, not paths and owners (bug: "the file ******** belongs to ********")', async () => {
+    const h = await runYaml(`
+- hosts: web
+  gather_facts: false
+  tasks:
+    - fake_local: { data: { dest: /tmp/engchk/out.txt, owner: root, content: "secret-file-content", stdout: "printed-secret" } }
+      no_log: true
+      register: r
+    - debug: { msg: "the file {{ r.dest }} belongs to {{ r.owner }}: {{ r.content }} {{ r.stdout }}" }
+`, { inventory: ONE });
+    const shown = eventsOf(h.events, 'host_result')[1]!;
+    expect(shown.result.data.msg).toBe('the file /tmp/engchk/out.txt belongs to root: ******** ********');
+  });
+
   it('no_log hides loop labels too', async () => {
     const h = await runYaml(`
 - hosts: web
