@@ -1,7 +1,7 @@
 /** Stable task references ("play#/task#") and display names. */
 import type { TaskRef } from '../output/events.js';
 import type { DynamicInclude, Task } from '../playbook/model.js';
-import type { PlayContext } from './context.js';
+import { layersOf, type PlayContext } from './context.js';
 
 export function displayName(node: Task | DynamicInclude): string {
   if (node.name) return node.name;
@@ -24,13 +24,22 @@ export function taskRef(pc: PlayContext, node: Task | DynamicInclude): TaskRef {
   return ref;
 }
 
-/** Task names are rendered with play-level variables, as Ansible does; host or loop variables leave them as written. */
+/**
+ * Task names are rendered once, with the variables every host shares: role
+ * defaults, the first host's inventory and group_vars layers, play vars, role
+ * vars and params, extra vars. A name that needs loop or per-task variables
+ * stays as written.
+ */
 function renderedName(pc: PlayContext, node: Task | DynamicInclude): string {
   const raw = displayName(node);
   const { templar } = pc.run.services;
   if (!node.name || !templar.isTemplated(raw)) return raw;
+  const role = node.role;
+  const first = pc.playHosts[0];
+  const hostLayer = first ? (layersOf(pc.run, first).merged ?? {}) : {};
+  const vars = { ...(role?.defaults ?? {}), ...hostLayer, ...pc.play.vars, ...(role?.vars ?? {}), ...(role?.params ?? {}), ...pc.run.extraVars };
   try {
-    return templar.renderString(raw, { ...pc.play.vars, ...pc.run.extraVars });
+    return templar.renderString(raw, vars);
   } catch {
     return raw;
   }

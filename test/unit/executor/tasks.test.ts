@@ -318,6 +318,18 @@ describe('delegation, no_log, facts', () => {
     expect(eventsOf(h.events, 'task_start').map((e) => e.task.name)).toEqual(['install nginx', 'on {{ inventory_hostname }}']);
   });
 
+  it('task names render with role defaults and inventory vars too (bug: "{{ postgresql_version }}" shown raw)', async () => {
+    const h = await runYaml(`
+- hosts: web
+  gather_facts: false
+  roles: [pg]
+`, {
+      inventory: '[web]\nh1\n[web:vars]\ncluster=main\n',
+      files: { 'roles/pg/defaults/main.yml': 'postgresql_version: 15\n', 'roles/pg/tasks/main.yml': '- name: install postgresql-{{ postgresql_version }} for {{ cluster }}\n  fake_local: {}\n' },
+    });
+    expect(eventsOf(h.events, 'task_start').map((e) => e.task.name)).toEqual(['install postgresql-15 for main']);
+  });
+
   it('no_log values are handed to the CLI redactor', async () => {
     const added: (string | undefined)[] = [];
     await runYaml(`
