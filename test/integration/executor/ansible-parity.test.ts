@@ -128,5 +128,5 @@ describe.skipIf(!sshdAvailable() || !ansibleAvailable)('parity with ansible-play
         expect(tree(join(h.dir, 'tsplay'))).toEqual(tree(join(h.dir, 'ansible')));
       }
     }
-  }, 240_000);
+  }, 600_000);
 });
