@@ -1,22 +1,15 @@
 /** `tsplay check PLAYBOOK -i INV`: every problem, with file:line:col; no host touched. */
-import { ExitCode, TsplayError } from '../errors.js';
-import { parsePlaybookArgs, type PlaybookFlags } from './options.js';
+import { ExitCode } from '../errors.js';
+import { parseOrExit } from './options.js';
 import { prepare, printProblems } from './prepare.js';
 import { reportError } from './run.js';
 
+const CHECK_HELP = 'tsplay check PLAYBOOK [-i INVENTORY] [-e VARS]\n  loads and checks playbooks, roles, includes, vars files, templates, module arguments and host patterns';
+
 export async function checkCommand(argv: string[]): Promise<number> {
-  let flags: PlaybookFlags;
-  let positionals: string[];
-  try {
-    ({ values: flags, positionals } = parsePlaybookArgs(argv));
-  } catch (e) {
-    process.stderr.write(`${(e as TsplayError).format()}\n`);
-    return ExitCode.badOptions;
-  }
-  if (flags.help) {
-    process.stdout.write('tsplay check PLAYBOOK [-i INVENTORY] [-e VARS]\n  loads and checks playbooks, roles, includes, vars files, templates, module arguments and host patterns\n');
-    return ExitCode.ok;
-  }
+  const parsed = parseOrExit(argv, CHECK_HELP);
+  if (typeof parsed === 'number') return parsed;
+  const { flags, positionals } = parsed;
   try {
     const prep = await prepare(positionals[0], flags);
     for (const w of prep.warnings) process.stderr.write(`[WARNING]: ${w.format()}\n`);

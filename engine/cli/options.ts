@@ -42,6 +42,22 @@ export const playbookOptions = {
 
 export type PlaybookFlags = ReturnType<typeof parsePlaybookArgs>['values'];
 
+/**
+ * Parses the flags of run/check, answers --help; returns the exit code
+ * instead when there is nothing more to do.
+ */
+export function parseOrExit(argv: string[], help: string): { flags: PlaybookFlags; positionals: string[] } | number {
+  try {
+    const { values: flags, positionals } = parsePlaybookArgs(argv);
+    if (!flags.help) return { flags, positionals };
+    process.stdout.write(`${help}\n`);
+    return 0;
+  } catch (e) {
+    process.stderr.write(`${(e as TsplayError).format()}\n`);
+    return 5;
+  }
+}
+
 export function parsePlaybookArgs(argv: string[]) {
   try {
     return parseArgs({ args: argv, options: playbookOptions, allowPositionals: true, strict: true });

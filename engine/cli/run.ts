@@ -4,7 +4,7 @@ import { basename, join } from 'node:path';
 import { ExitCode, TsplayError, TsplayErrors } from '../errors.js';
 import { runPlaybook, listHosts, listTasks, listTags } from '../executor/index.js';
 import { createRenderer, type OutputMode } from '../output/index.js';
-import { intOption, parsePlaybookArgs, readPassword, type PlaybookFlags } from './options.js';
+import { intOption, parseOrExit, readPassword, type PlaybookFlags } from './options.js';
 import { prepare, printProblems } from './prepare.js';
 import { maskSecretAssignments } from '../output/redact.js';
 
@@ -30,18 +30,9 @@ const RUN_HELP = `tsplay run PLAYBOOK [options]
   --list-hosts, --list-tasks, --list-tags, --syntax-check`;
 
 export async function runCommand(argv: string[]): Promise<number> {
-  let flags: PlaybookFlags;
-  let positionals: string[];
-  try {
-    ({ values: flags, positionals } = parsePlaybookArgs(argv));
-  } catch (e) {
-    process.stderr.write(`${(e as TsplayError).format()}\n`);
-    return ExitCode.badOptions;
-  }
-  if (flags.help) {
-    process.stdout.write(`${RUN_HELP}\n`);
-    return ExitCode.ok;
-  }
+  const parsed = parseOrExit(argv, RUN_HELP);
+  if (typeof parsed === 'number') return parsed;
+  const { flags, positionals } = parsed;
   try {
     return await runWithFlags(positionals[0], flags);
   } catch (e) {
