@@ -14,8 +14,9 @@ const hostCounts = (r: BenchResults) => [...new Set(r.samples.map((s) => s.hosts
 
 const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(n < 10 ? 2 : 1) : 'n/a');
 
+/** samples of one cell; failed runs (listed under Errors) are left out */
 function pick(r: BenchResults, tool: ToolName, hosts: number, phase: Phase): Sample[] {
-  return r.samples.filter((s) => s.tool === tool && s.hosts === hosts && s.phase === phase);
+  return r.samples.filter((s) => s.tool === tool && s.hosts === hosts && s.phase === phase && !s.error);
 }
 
 function spread(xs: number[]): string {
@@ -69,8 +70,8 @@ function ratio(r: BenchResults, hosts: number, phase: Phase): number {
 
 function targetRows(r: BenchResults): string[] {
   const noop100 = pick(r, 'tsplay', 100, 'noop');
-  const noops = r.samples.filter((s) => s.tool === 'tsplay' && s.phase === 'noop');
-  const all = r.samples.filter((s) => s.tool === 'tsplay');
+  const noops = r.samples.filter((s) => s.tool === 'tsplay' && s.phase === 'noop' && !s.error);
+  const all = r.samples.filter((s) => s.tool === 'tsplay' && !s.error);
   const mark = (ok: boolean | undefined) => (ok === undefined ? 'not measured' : ok ? 'met' : '**missed**');
   const has = (xs: unknown[]) => xs.length > 0;
   const rows: [string, string, boolean | undefined][] = [
@@ -111,7 +112,7 @@ export function renderResults(r: BenchResults): string {
     '',
     '### Start-up',
     r.startup ? `\`tsplay --version\`: ${spread(r.startup.versionMs)} ms; \`${r.startup.checkCommand}\`: ${spread(r.startup.checkMs)} ms (${r.startup.versionMs.length} spawns each).` : '(not measured)',
-    ...(errors.length ? ['', '### Errors', ...errors.map((s) => `- ${s.tool} N=${s.hosts} ${s.phase} rep ${s.rep}: ${s.error?.replace(/\n/g, ' ')}`)] : []),
+    ...(errors.length ? ['', '### Errors (left out of the tables)', ...errors.map((s) => `- ${s.tool} N=${s.hosts} ${s.phase} rep ${s.rep}: ${s.error?.replace(/\n/g, ' ')}`)] : []),
     END_MARK,
   ].join('\n');
 }
