@@ -34,7 +34,8 @@ function step(title: string): void {
 export async function demoCommand(opts: DemoOptions): Promise<number> {
   const root = repoRoot();
   step(`lab up: 3 Debian bookworm hosts (lab "${opts.name}")`);
-  const upArgs = ['up', '--name', opts.name, '--topology', join(root, 'inventories/lab-topologies/three-node.yml'), ...(opts.installDeps ? ['--install-deps'] : [])];
+  // the default shape: node1..3, each in etcd, patroni and haproxy (the seeds' all-in-one layout)
+  const upArgs = ['up', '--name', opts.name, '--hosts', '3', ...(opts.installDeps ? ['--install-deps'] : [])];
   let code = await opts.up(upArgs);
   if (code !== 0) return code;
   const inventory = labPaths(opts.name).inventory;
