@@ -66,7 +66,10 @@ async function resolveParts(bc: BatchContext, node: DynamicInclude, e: GroupEntr
 async function loadNodes(bc: BatchContext, node: DynamicInclude, target: string): Promise<TaskNode[]> {
   const pc = bc.play;
   const run = pc.run;
-  const key = `${node.kind}\0${target}\0${node.role?.path ?? ''}\0${JSON.stringify(node.from ?? {})}`;
+  // one load per include site: two include_role of the same role with other
+  // vars (or another apply:) must not share the first one's role instance
+  const site = `${node.source.file}:${node.source.line}:${node.source.col}`;
+  const key = `${node.kind}\0${target}\0${site}\0${node.role?.path ?? ''}\0${JSON.stringify(node.from ?? {})}`;
   let loaded = run.includeCache.get(key);
   if (!loaded) {
     loaded = node.kind === 'include_tasks' ? loadTasks(bc, node, target) : loadRoleTasks(bc, node, target);

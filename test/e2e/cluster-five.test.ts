@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { downLab, startLab, type Lab } from '../../engine/lab/index.js';
 import { describeLab } from './helpers/lab-guard.js';
-import { describeRun, patroniMembers, runSite } from './helpers/cluster-run.js';
+import { describeRun, patroniMembers, runSite, waitFor } from './helpers/cluster-run.js';
 import {
   HAPROXY_PRIMARY, HAPROXY_REPLICAS, addressOf, expectEtcdHealthy, expectEventually, expectNothingChanged,
   expectPatroniHealthy, expectSucceeded, missingRows, sql, startWriter, writeThroughFailover,
@@ -57,13 +57,21 @@ describeLab('cluster, topology B (3 PostgreSQL + 2 etcd-only, HAProxy on an etcd
   it('patroni: one leader, two streaming replicas; nothing of PostgreSQL on the etcd-only hosts', async () => {
     leader = await expectPatroniHealthy(lab, 'b-pg1', 3);
     expect(PG).toContain(leader);
-    const members = await patroniMembers(lab, 'b-pg1');
+    // Patroni names its synchronous standby a loop or two after the replicas stream
+    const members = await waitFor(
+      'one Sync Standby',
+      async () => {
+        const m = await patroniMembers(lab, 'b-pg1');
+        return m.filter((x) => x.Role === 'Sync Standby').length === 1 ? m : undefined;
+      },
+      60_000,
+    );
     expect(members.filter((m) => m.Role === 'Sync Standby'), JSON.stringify(members)).toHaveLength(1);
     for (const h of [PROXY, 'b-etcd5']) {
       const r = await lab.exec(h, 'dpkg-query -W -f=\'${Status}\' postgresql-15 2>/dev/null; systemctl is-active patroni');
       expect(r.stdout, h).not.toMatch(/install ok installed/);
     }
-  }, 90_000);
+  }, 150_000);
 
   it('a table written through HAProxy :5000 on the etcd-only host is readable on every replica and through :5001', async () => {
     const proxy = addressOf(lab, PROXY);

@@ -264,4 +264,20 @@ describe('play setup', () => {
     expect(probeOrder()).toEqual(['role-green@h1', 'rh@h1']);
     expect(h.summary.exitCode).toBe(0);
   });
+
+  it('two include_role of the same role with other vars each get their own (bug: the second saw the first one\'s vars)', async () => {
+    await runYaml(`
+- hosts: web
+  gather_facts: false
+  tasks:
+    - include_role: { name: r1, tasks_from: tag }
+      vars: { tag_state: set }
+    - include_role: { name: r1, tasks_from: tag }
+      vars: { tag_state: restore }
+`, {
+      inventory: ONE,
+      files: { 'roles/r1/tasks/tag.yml': '- fake: { name: "tag-{{ tag_state }}" }\n', 'roles/r1/tasks/main.yml': '[]\n' },
+    });
+    expect(probeOrder()).toEqual(['tag-set@h1', 'tag-restore@h1']);
+  });
 });
