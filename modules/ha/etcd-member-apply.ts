@@ -11,7 +11,14 @@ import type { EtcdMemberState } from './etcd-member-plan.js';
 import { failureMessage, fatalCause, readJournal } from './journal.js';
 import { lastError } from './sections.js';
 
-const ADDED = /Member ([0-9a-f]+) added to cluster ([0-9a-f]+)/;
+// etcdctl prints IDs with %16x: an ID of fewer than 16 hex digits is padded with spaces
+const ADDED = /Member\s+([0-9a-f]+)\s+added to cluster\s+([0-9a-f]+)/;
+
+/** The new member's ID from `etcdctl member add` output, or undefined. */
+export function parseMemberAdded(stdout: string): { memberId: string; clusterId: string } | undefined {
+  const m = ADDED.exec(stdout);
+  return m ? { memberId: m[1]!, clusterId: m[2]! } : undefined;
+}
 
 interface Env {
   ctx: ModuleContext;
@@ -60,9 +67,9 @@ async function addMember(e: Env): Promise<void> {
   const args = ['member', 'add', e.st.name, `--peer-urls=${asList(e.p.peer_urls).join(',')}`];
   if (e.p.learner) args.push('--learner');
   const r = await etcdctlRetry(e, args, othersEndpoints(e));
-  const m = ADDED.exec(r.stdout);
-  if (r.rc !== 0 || !m) throw new ModuleFailure(`etcdctl member add failed: ${lastError(r.stderr) || r.stdout.trim()}`, { command: r });
-  e.st.memberId = m[1];
+  const added = parseMemberAdded(r.stdout);
+  if (r.rc !== 0 || !added) throw new ModuleFailure(`etcdctl member add failed: ${lastError(r.stderr) || r.stdout.trim()}`, { command: r });
+  e.st.memberId = added.memberId;
 }
 
 /** Polls until this member is started (named) and healthy; fails early when the unit failed. */
