@@ -1,5 +1,6 @@
 /** `tsplay run PLAYBOOK -i INVENTORY`: check, then run, then the recap. */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { setMaxListeners } from 'node:events';
 import { basename, join } from 'node:path';
 import { ExitCode, TsplayError, TsplayErrors } from '../errors.js';
 import { runPlaybook, listHosts, listTasks, listTags } from '../executor/index.js';
@@ -108,6 +109,8 @@ async function runWithFlags(playbookArg: string | undefined, flags: PlaybookFlag
   const verbosity = flags.verbose?.length ?? 0;
   const { sink, renderer } = createRenderer({ mode, verbosity, diff: !!flags.diff, redactor: prep.redactor });
   const abort = new AbortController();
+  // every task's timeout and every host's connection listens on this one signal
+  setMaxListeners(0, abort.signal);
   const onSignal = (sig: NodeJS.Signals) => {
     if (abort.signal.aborted) process.exit(ExitCode.interrupted); // second Ctrl-C: leave now
     process.stderr.write(`\n${sig}: stopping; closing connections (Ctrl-C again to quit at once)\n`);
