@@ -16,7 +16,7 @@ Usage:
   tsplay schema                                   JSON Schema of playbooks (for editors)
   tsplay role init NAME [--path DIR]              scaffold a role with an argument spec and a test playbook
   tsplay vault create|encrypt|decrypt|edit|view|rekey|encrypt_string   encrypted files and values
-  tsplay lab up|status|ssh|down|destroy|stop|start|cut|heal   the built-in lab
+  tsplay lab demo|up|status|ssh|down|destroy|stop|start|cut|heal   the built-in lab
   tsplay --version
 
 Exit codes: 0 ok, 1 error, 2 failed hosts, 3 unreachable hosts,
