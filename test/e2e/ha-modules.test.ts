@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createConnection } from '../../engine/connection/index.js';
 import type { Connection } from '../../engine/connection/types.js';
-import { startLab, type Lab } from '../../engine/lab/index.js';
+import { downLab, startLab, type Lab } from '../../engine/lab/index.js';
 import { ModuleFailure } from '../../engine/module-api.js';
 import { getModule } from '../../modules/registry.js';
 import { runModule } from '../helpers/module-context-files.js';
@@ -89,6 +89,7 @@ const run = (mod: string, i: number, params: Record<string, unknown>, check = fa
 
 describeLab('etcd_member and patroni_bootstrap on the lab', () => {
   beforeAll(async () => {
+    await downLab(LAB); // from bare hosts, whatever an interrupted run left
     lab = await startLab({ name: LAB, subnet: SUBNET });
     for (const h of lab.hosts) {
       const conn = createConnection(h.name, {

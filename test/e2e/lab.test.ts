@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SshConnection } from '../../engine/connection/index.js';
 import { controllerMirrors, mirrorsFrom, parseDeb822, parseOneLine } from '../../engine/lab/apt-sources.js';
 import { describeLab } from './helpers/lab-guard.js';
-import { labAvailable, startLab, type Lab } from '../../engine/lab/index.js';
+import { downLab, labAvailable, startLab, type Lab } from '../../engine/lab/index.js';
 import { inventoryIni } from '../../engine/lab/inventory.js';
 import { hostAddress, overlappingRoutes, parseRoutes, parseSubnet, pickFreeSubnet } from '../../engine/lab/network.js';
 import { bridgeName, labPaths, vethName } from '../../engine/lab/paths.js';
@@ -114,6 +114,7 @@ describeLab('lab: three real hosts', () => {
   let lab: Lab;
 
   beforeAll(async () => {
+    await downLab(LAB); // from bare hosts, whatever an interrupted run left
     lab = await startLab({ name: LAB, hosts: 3 });
     console.log(`lab ${LAB} ready in ${lab.seconds.toFixed(1)} s${lab.builtTemplate ? ' (cold: template built)' : ' (warm cache)'}`);
   }, 900_000);

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createConnection, type Connection } from '../../engine/connection/index.js';
 import type { AnyModule } from '../../engine/module-api.js';
-import { startLab, type Lab } from '../../engine/lab/index.js';
+import { downLab, startLab, type Lab } from '../../engine/lab/index.js';
 import { apt } from '../../modules/system/apt.js';
 import { cron } from '../../modules/system/cron.js';
 import { firewalld } from '../../modules/system/firewalld.js';
@@ -37,6 +37,7 @@ describeLab('system modules on lab hosts', () => {
   let h2 = '';
 
   beforeAll(async () => {
+    await downLab('sysmod'); // from bare hosts, whatever an interrupted run left
     lab = await startLab({ name: 'sysmod', hosts: 2, subnet: '10.213.30.0/24' });
     for (const h of lab.hosts) {
       const vars = { ansible_host: h.address, ansible_user: 'root', ansible_ssh_private_key_file: lab.keyPath };
