@@ -1,8 +1,9 @@
 /**
- * sshd hosts on 127.0.0.1 for the bench and the channel test: the approach of
- * test/helpers/sshd.ts (one sshd process per host on a free port, shared key
- * and known_hosts, a directory per host), plus a chosen LogLevel and a log
- * file per host so that connections and sessions can be counted server-side.
+ * Real sshd hosts on 127.0.0.1 (lab.md part A), for the tests and the bench:
+ * each a separate sshd process on a free high port, sharing this machine's
+ * filesystem, each with its own working directory and its own log (-E), so
+ * connections and sessions can be counted server-side. Keys and known_hosts
+ * are generated per harness; nothing outside the harness directory is touched.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,33 +11,41 @@ import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export interface BenchHost {
+export interface SshdHost {
   name: string;
   port: number;
-  /** this host's own directory (the `workdir` host var) */
+  /** this host's own directory (give it to playbooks as the `workdir` host var) */
   dir: string;
   /** sshd's log (-E) for this host */
   log: string;
   pid: number;
 }
 
-export interface BenchSshd {
+export interface SshdHarness {
   root: string;
   keyPath: string;
   knownHostsPath: string;
-  hosts: BenchHost[];
-  /** INI inventory: connection vars, known_hosts and `workdir` per host */
-  inventoryIni(group: string): string;
+  hosts: SshdHost[];
+  /** an INI inventory line per host, with connection vars, `workdir` and `extra` */
+  inventoryIni(group?: string, extra?: string): string;
+  kill(host: SshdHost): void;
+  restart(host: SshdHost): Promise<void>;
   stop(): void;
 }
 
 export interface StartOptions {
-  /** VERBOSE logs connections, sessions and bytes transferred (default) */
+  /** ERROR by default; VERBOSE logs connections, sessions and bytes transferred */
   logLevel?: 'ERROR' | 'INFO' | 'VERBOSE' | 'DEBUG1';
   prefix?: string;
+  /** more sshd_config lines */
+  sshdExtra?: string;
 }
 
-async function freePort(): Promise<number> {
+/** The bench's names for the same harness. */
+export type BenchHost = SshdHost;
+export type BenchSshd = SshdHarness;
+
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.once('error', reject);
@@ -65,7 +74,7 @@ async function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
   throw new Error(`sshd on port ${port} did not start`);
 }
 
-function sshdConfig(root: string, port: number, i: number, logLevel: string): string {
+function sshdConfig(root: string, port: number, i: number, opts: StartOptions): string {
   return [
     `Port ${port}`,
     'ListenAddress 127.0.0.1',
@@ -79,16 +88,18 @@ function sshdConfig(root: string, port: number, i: number, logLevel: string): st
     'PermitRootLogin yes',
     'MaxStartups 1000:30:1000',
     'MaxSessions 64',
-    `LogLevel ${logLevel}`,
+    `LogLevel ${opts.logLevel ?? 'ERROR'}`,
     'Subsystem sftp internal-sftp',
-    '',
+    opts.sshdExtra ?? '',
   ].join('\n');
 }
 
 function startOne(root: string, i: number): number {
   mkdirSync('/run/sshd', { recursive: true });
-  execFileSync('/usr/sbin/sshd', ['-f', join(root, `sshd_${i}.conf`), '-E', join(root, `sshd_${i}.log`)]);
   const pidFile = join(root, `sshd_${i}.pid`);
+  // a killed sshd leaves its pid file: restart() must not return the dead pid (the new sshd would never be stopped)
+  rmSync(pidFile, { force: true });
+  execFileSync('/usr/sbin/sshd', ['-f', join(root, `sshd_${i}.conf`), '-E', join(root, `sshd_${i}.log`)]);
   const deadline = Date.now() + 10_000;
   // the file can exist before its content is written: an empty read would give
   // pid 0, and kill(0) signals our own process group
@@ -111,18 +122,18 @@ export function sshdAvailable(): boolean {
   return existsSync('/usr/sbin/sshd');
 }
 
-export async function startBenchSshd(count: number, opts: StartOptions = {}): Promise<BenchSshd> {
-  const root = mkdtempSync(join(tmpdir(), 'tsplay-bench-sshd-'));
+export async function startSshdHosts(count: number, opts: StartOptions = {}): Promise<SshdHarness> {
+  const root = mkdtempSync(join(tmpdir(), 'tsplay-sshd-'));
   const keyPath = join(root, 'id');
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', keyPath]);
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(root, 'hostkey')]);
   writeFileSync(join(root, 'authorized_keys'), readFileSync(`${keyPath}.pub`));
   const hostPub = readFileSync(join(root, 'hostkey.pub'), 'utf8').trim().split(' ').slice(0, 2).join(' ');
-  const hosts: BenchHost[] = [];
+  const hosts: SshdHost[] = [];
   const known: string[] = [];
   for (let i = 0; i < count; i++) {
     const port = await freePort();
-    writeFileSync(join(root, `sshd_${i}.conf`), sshdConfig(root, port, i, opts.logLevel ?? 'VERBOSE'));
+    writeFileSync(join(root, `sshd_${i}.conf`), sshdConfig(root, port, i, opts));
     const pid = startOne(root, i);
     const dir = join(root, `host${i}`);
     mkdirSync(dir);
@@ -132,29 +143,41 @@ export async function startBenchSshd(count: number, opts: StartOptions = {}): Pr
   const knownHostsPath = join(root, 'known_hosts');
   writeFileSync(knownHostsPath, `${known.join('\n')}\n`);
   await Promise.all(hosts.map((h) => waitForPort(h.port)));
+  const kill = (host: SshdHost): void => {
+    if (!(host.pid > 1)) return;
+    try {
+      process.kill(host.pid, 'SIGTERM');
+    } catch {
+      /* already gone */
+    }
+  };
   return {
     root,
     keyPath,
     knownHostsPath,
     hosts,
-    inventoryIni(group) {
+    inventoryIni(group = 'hosts', extra = '') {
       const lines = hosts.map(
         (h) =>
-          `${h.name} ansible_host=127.0.0.1 ansible_port=${h.port} ansible_user=root ansible_ssh_private_key_file=${keyPath} ` +
-          `ansible_ssh_known_hosts_file=${knownHostsPath} workdir=${h.dir}`,
+          `${h.name} ansible_host=127.0.0.1 ansible_port=${h.port} ansible_user=root ansible_ssh_private_key_file=${keyPath} workdir=${h.dir}${extra ? ` ${extra}` : ''}`,
       );
       return `[${group}]\n${lines.join('\n')}\n`;
     },
+    kill,
+    async restart(host) {
+      host.pid = startOne(root, hosts.indexOf(host));
+      await waitForPort(host.port);
+    },
     stop() {
-      for (const h of hosts) {
-        if (!(h.pid > 1)) continue;
-        try {
-          process.kill(h.pid, 'SIGTERM');
-        } catch {
-          /* already gone */
-        }
-      }
+      for (const h of hosts) kill(h);
       rmSync(root, { recursive: true, force: true });
     },
   };
+}
+
+/** The bench's harness: VERBOSE logs, and an inventory that names the known_hosts file. */
+export async function startBenchSshd(count: number, opts: StartOptions = {}): Promise<BenchSshd> {
+  const h = await startSshdHosts(count, { logLevel: 'VERBOSE', ...opts });
+  const inventoryIni = h.inventoryIni;
+  return { ...h, inventoryIni: (group = 'hosts', extra = '') => inventoryIni(group, `ansible_ssh_known_hosts_file=${h.knownHostsPath}${extra ? ` ${extra}` : ''}`) };
 }
