@@ -14,11 +14,13 @@ export const SECRET_NAME = /pass(word|wd|phrase)?$|password|secret|token$|privat
  * secret: for text quoted before the run knows its secrets (an inventory
  * line or `-e` JSON in a parse error). Template references stay readable.
  */
-const ASSIGNMENT = /(["']?)([A-Za-z_][\w.-]*)\1(\s*[:=]\s*)("(?:[^"\\]|\\.)*"|'[^']*'|[^\s,}\]]+)/g;
+const ASSIGNMENT = /(?<![\w./-])(["']?)([A-Za-z_][\w.-]*)\1(\s*[:=]\s*)("(?:[^"\\]|\\.)*"|'[^']*'|[^\s,}\]]+)/g;
+/** `secrets.yml:3:5:` in an error is a file position, not an assignment */
+const FILE_NAME = /\.(ya?ml|j2|ini|json|cfg|conf|txt)$/i;
 
 export function maskSecretAssignments(text: string): string {
   return text.replace(ASSIGNMENT, (all, q: string, key: string, sep: string, value: string) =>
-    SECRET_NAME.test(key) && !/^["']?(\{\{|!vault)/.test(value) ? `${q}${key}${q}${sep}${MASK}` : all,
+    SECRET_NAME.test(key) && !FILE_NAME.test(key) && !/^["']?(\{\{|!vault)/.test(value) ? `${q}${key}${q}${sep}${MASK}` : all,
   );
 }
 

@@ -17,6 +17,9 @@ describe('secrets in parse errors', () => {
     expect(maskSecretAssignments('h1 ansible_host=10.0.0.1 ansible_become_password=S3cret [x')).toBe('h1 ansible_host=10.0.0.1 ansible_become_password=******** [x');
     expect(maskSecretAssignments('{"db_password": "a b\\"c", "user": "bob"}')).toBe('{"db_password": ********, "user": "bob"}');
     expect(maskSecretAssignments("api_token: 'xyz'  # note")).toBe('api_token: ********  # note');
+    // file positions of files named like secrets stay readable
+    expect(maskSecretAssignments('/srv/x/secret-vars.yml:1:1: encrypted')).toBe('/srv/x/secret-vars.yml:1:1: encrypted');
+    expect(maskSecretAssignments('group_vars/passwords.yml:3:5: bad')).toBe('group_vars/passwords.yml:3:5: bad');
     expect(maskSecretAssignments('db_password: "{{ vault_db_password }}"')).toBe('db_password: "{{ vault_db_password }}"');
     expect(maskSecretAssignments("argument 'password' must be a string")).toBe("argument 'password' must be a string");
   });
