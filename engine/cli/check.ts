@@ -11,7 +11,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
   if (typeof parsed === 'number') return parsed;
   const { flags, positionals } = parsed;
   try {
-    const prep = await prepare(positionals[0], flags);
+    const prep = await prepare(positionals[0], flags, { sealedVaultValues: true });
     for (const w of prep.warnings) process.stderr.write(`[WARNING]: ${w.format()}\n`);
     if (prep.problems.length > 0) {
       printProblems(prep.problems, prep.redactor);

@@ -11,7 +11,7 @@ import type { Playbook, VarsMap } from '../playbook/model.js';
 import { Templar } from '../vars/index.js';
 import { TsplayError, TsplayErrors } from '../errors.js';
 import { parseExtraVars, readPassword, type PlaybookFlags } from './options.js';
-import { configureVault, onVaultSecret } from '../vault/index.js';
+import { allowSealedVaultValues, configureVault, onVaultSecret } from '../vault/index.js';
 import { maskSecretAssignments, Redactor } from '../output/redact.js';
 import { readYamlFile } from '../yaml.js';
 import { loadPlaybookModules } from '../extend/for-playbook.js';
@@ -29,12 +29,18 @@ export interface Prepared {
   warnings: TsplayError[];
 }
 
-export async function prepare(playbookArg: string | undefined, flags: PlaybookFlags): Promise<Prepared> {
+export interface PrepareOptions {
+  /** `tsplay check`: inline `!vault` values may stay sealed when no vault password is given */
+  sealedVaultValues?: boolean;
+}
+
+export async function prepare(playbookArg: string | undefined, flags: PlaybookFlags, opts: PrepareOptions = {}): Promise<Prepared> {
   if (!playbookArg) throw new TsplayError('TSPLAY_OPTIONS', 'no playbook given', { hint: 'tsplay run PLAYBOOK -i INVENTORY' });
   const cfg = loadConfig();
   const sources = flags.inventory?.length ? flags.inventory : (cfg.inventory ?? []);
   const redactor = new Redactor();
   await setupVault(flags, cfg, redactor);
+  allowSealedVaultValues(opts.sealedVaultValues === true);
   const extraVars = await parseExtraVars(flags['extra-vars']);
   redactor.addFromVars(extraVars);
   const inventory = await loadInventory(sources.map((s) => (s.includes(',') ? s : resolve(s))));

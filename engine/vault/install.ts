@@ -8,7 +8,7 @@ import { parse } from 'yaml';
 import type { ScalarTag } from 'yaml';
 import { TsplayError } from '../errors.js';
 import { registerYamlDecoder, registerYamlTag } from '../yaml.js';
-import { announceSecret, decryptVault, isVaultText, setVaultPasswords, type VaultPassword } from './secrets.js';
+import { announceSecret, decryptVault, isVaultText, readsSealed, SEALED_VAULT_VALUE, setVaultPasswords, type VaultPassword } from './secrets.js';
 import { resolveVaultPasswords, type VaultPasswordSources } from './password.js';
 
 const MAX_DEPTH = 32;
@@ -29,7 +29,9 @@ export function decodeVaultedFile(text: string, file: string): string | undefine
   } catch (e) {
     // point at the file's header line, like every other load error
     if (e instanceof TsplayError && !e.source) {
-      const message = e.message.startsWith(`${file}: `) ? e.message.slice(file.length + 2) : e.message;
+      const message = e.message.startsWith(`${file}: `)
+        ? e.message.slice(file.length + 2)
+        : e.message.startsWith(`${file} `) ? `the file ${e.message.slice(file.length + 1)}` : e.message;
       throw new TsplayError(e.code, message, { source: { file, line: 1, col: 1 }, hint: e.hint });
     }
     throw e;
@@ -48,6 +50,7 @@ export const vaultTag: ScalarTag = {
   default: false,
   identify: () => false,
   resolve(value: string): string {
+    if (readsSealed()) return SEALED_VAULT_VALUE;
     try {
       const plain = decryptVault(value, 'an inline !vault value');
       announceSecret(plain);

@@ -26,6 +26,23 @@ export function hasVaultPassword(): boolean {
   return passwords.length > 0;
 }
 
+/**
+ * What an inline `!vault` value reads as when it may stay sealed: `tsplay
+ * check` without a vault password checks the playbook's shape, not the
+ * secrets' values (as Ansible's syntax check leaves them encrypted).
+ */
+export const SEALED_VAULT_VALUE = '<vaulted value: not decrypted without a vault password>';
+let sealedInlineValues = false;
+
+/** Lets inline `!vault` values read as SEALED_VAULT_VALUE while no password is set. */
+export function allowSealedVaultValues(allow: boolean): void {
+  sealedInlineValues = allow;
+}
+
+export function readsSealed(): boolean {
+  return sealedInlineValues && passwords.length === 0;
+}
+
 /** Calls `fn` with every secret decrypted so far and every one to come; returns the unsubscribe. */
 export function onVaultSecret(fn: (secret: string) => void): () => void {
   for (const s of revealed) fn(s);

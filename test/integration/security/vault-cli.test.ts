@@ -60,6 +60,21 @@ describe.skipIf(!cliBuilt())('tsplay vault', () => {
     expect(none.stderr).toMatch(/p\.yml:\d+:\d+: .*no vault password was given.*TSPLAY_VAULT/);
   });
 
+  it('check reads inline !vault values as sealed without a password; a vaulted vars file still needs one', () => {
+    const out = tsplay(['vault', 'encrypt_string', '-n', 'token'], { cwd: dir, input: 'sealed-Value-42\n', env: { TSPLAY_VAULT_PASSWORD_FILE: 'pw' } });
+    const vars = `${out.stdout.trimEnd().replace(/^/gm, '    ')}\n`;
+    writeFileSync(join(dir, 'sealed.yml'), `- hosts: localhost\n  gather_facts: false\n  vars:\n${vars}  tasks:\n    - debug: { msg: "{{ token }}" }\n`);
+    const check = tsplay(['check', 'sealed.yml', '-i', 'localhost,'], { cwd: dir });
+    expect(check.code, check.stderr).toBe(0);
+    expect(tsplay(['run', 'sealed.yml', '-i', 'localhost,'], { cwd: dir }).code).toBe(4);
+    writeFileSync(join(dir, 'secret-vars.yml'), 'file_secret: 1\n');
+    expect(tsplay(['vault', 'encrypt', 'secret-vars.yml', ...pw], { cwd: dir }).code).toBe(0);
+    writeFileSync(join(dir, 'vf.yml'), '- hosts: localhost\n  gather_facts: false\n  vars_files: [secret-vars.yml]\n  tasks:\n    - debug: { msg: hi }\n');
+    const vf = tsplay(['check', 'vf.yml', '-i', 'localhost,'], { cwd: dir });
+    expect(vf.code).toBe(4);
+    expect(vf.stderr).toMatch(/secret-vars\.yml:1:1: the file is encrypted but no vault password was given/);
+  });
+
   it('edit goes through $EDITOR in a private file; create refuses an existing file', () => {
     writeFileSync(join(dir, 'c.yml'), 'before: 1\n');
     tsplay(['vault', 'encrypt', 'c.yml', ...pw], { cwd: dir });
