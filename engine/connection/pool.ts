@@ -5,21 +5,20 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { TsplayError } from '../errors.js';
 import { LocalConnection } from './local.js';
-import { SshConnection } from './ssh.js';
+import { SshConnection, type SshConnectionOptions } from './ssh.js';
+import type { TransportTarget } from './ssh-transport.js';
 import type { BecomeOptions, Connection, ConnectionStats } from './types.js';
 
-export interface ConnectionConfig {
+/**
+ * Run-wide connection settings (config file, environment, flags). The SSH
+ * settings are TransportTarget's own fields (declared once, in
+ * ssh-transport.ts); host vars override them per host in createConnection.
+ */
+export interface ConnectionConfig
+  extends Pick<TransportTarget, 'privateKeyFile' | 'password' | 'hostKeyChecking' | 'knownHostsFiles' | 'connectTimeoutMs' | 'retries'>,
+    Pick<SshConnectionOptions, 'maxChannels'> {
   /** --user / remote_user, used when ansible_user is not set */
   remoteUser?: string;
-  /** --private-key */
-  privateKeyFile?: string;
-  /** --ask-pass */
-  password?: string;
-  hostKeyChecking: boolean;
-  knownHostsFiles?: string[];
-  connectTimeoutMs: number;
-  retries?: number;
-  maxChannels?: number;
 }
 
 /** Variables read but deliberately not acted upon, with why (for a one-time note). */

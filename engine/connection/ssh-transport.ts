@@ -18,11 +18,15 @@ export interface TransportTarget {
   address: string;
   port: number;
   username: string;
+  /** ansible_ssh_private_key_file / --private-key */
   privateKeyFile?: string;
+  /** ansible_password / --ask-pass; never logged */
   password?: string;
+  /** false: accept any host key (host_key_checking = false) */
   hostKeyChecking: boolean;
   /** default ~/.ssh/known_hosts and /etc/ssh/ssh_known_hosts */
   knownHostsFiles?: string[];
+  /** TCP connect + SSH handshake + authentication, per attempt */
   connectTimeoutMs: number;
   /** default 2 */
   retries?: number;
