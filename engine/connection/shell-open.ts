@@ -26,6 +26,7 @@ export interface ShellLaunch {
   /** written on stdin once the channel is open (plain shells) */
   handshake?: string;
   become?: { user: string; method: 'sudo' | 'su'; password?: string; prompt?: string };
+  /** deadline for the ready marker, counted from when the channel is granted (not from the connect) */
   timeoutMs: number;
 }
 

@@ -39,7 +39,18 @@ export interface SshConnectionOptions extends Partial<Omit<TransportTarget, 'hos
   host: string;
   /** default 8; keep it below sshd's MaxSessions (10 by default) */
   maxChannels?: number;
+  /**
+   * how long a fresh shell may take to announce itself, counted from when the
+   * server grants its channel; default max(connectTimeoutMs, 30 s). Separate
+   * from the connect timeout: on a loaded host, forking sh (and sudo/su with
+   * PAM) can take longer than the TCP/SSH handshake, and a slow start is not
+   * an unreachable host.
+   */
+  shellStartTimeoutMs?: number;
 }
+
+/** the least time a shell gets to start, whatever the connect timeout */
+export const MIN_SHELL_START_MS = 30_000;
 
 interface EffectiveBecome {
   user: string;
@@ -51,6 +62,7 @@ export class SshConnection implements Connection {
   readonly host: string;
   private readonly target: TransportTarget;
   private readonly maxChannels: number;
+  private readonly shellStartTimeoutMs: number;
   private ssh?: NodeSSH;
   private client?: Client;
   private connecting?: Promise<Client>;
@@ -78,6 +90,7 @@ export class SshConnection implements Connection {
       connectTimeoutMs: opts.connectTimeoutMs ?? 10_000,
     };
     this.maxChannels = Math.max(1, opts.maxChannels ?? 8);
+    this.shellStartTimeoutMs = opts.shellStartTimeoutMs ?? Math.max(this.target.connectTimeoutMs, MIN_SHELL_START_MS);
     this.limit = new ChannelLimit(this.maxChannels);
   }
 
@@ -143,7 +156,7 @@ export class SshConnection implements Connection {
       : { command: 'exec sh', handshake: readyLines(marker) };
     try {
       this.counters.channels++;
-      const shell = await openShell(client, { host: this.host, marker, timeoutMs: this.target.connectTimeoutMs, ...launch });
+      const shell = await openShell(client, { host: this.host, marker, timeoutMs: this.shellStartTimeoutMs, ...launch });
       return { ...shell, release: () => limit.release() };
     } catch (e) {
       limit.release();
