@@ -2,7 +2,10 @@
  * put/get over a connection's shells and SFTP. Writes are atomic: the data
  * goes to a temporary file in the target's directory, its size is checked,
  * mode/owner/group are applied, then `mv -f` renames it over the target. A
- * transfer cut half way leaves the target absent or intact.
+ * transfer cut half way leaves the target absent or intact, and its temporary
+ * file behind: the next successful write of the same target removes such
+ * files once nothing has written to them for STALE_TEMP_MINUTES (a transfer
+ * still running keeps its file's mtime fresh).
  */
 import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
@@ -33,9 +36,26 @@ export interface PutRequest {
   opts: PutOptions;
 }
 
+/** a temporary file untouched this long belongs to a cut transfer */
+export const STALE_TEMP_MINUTES = 5;
+
 export function tempPathFor(remotePath: string): string {
   const dir = posix.dirname(remotePath);
   return posix.join(dir, `.${posix.basename(remotePath)}.tsplay-${randomBytes(6).toString('hex')}.tmp`);
+}
+
+/** find(1) -name pattern for exactly tempPathFor's names of this target (its own glob characters escaped) */
+export function staleTempPattern(remotePath: string): string {
+  const base = posix.basename(remotePath).replace(/[\\*?[\]]/g, '\\$&');
+  return `.${base}.tsplay-${'[0-9a-f]'.repeat(12)}.tmp`;
+}
+
+/** removes this target's temp files left by earlier cut transfers; never fails the write */
+function staleTempCleanup(remotePath: string): string {
+  const dir = posix.dirname(remotePath);
+  const start = dir.startsWith('/') ? dir : `./${dir}`; // a directory named -x is not an option
+  const name = shellQuote(staleTempPattern(remotePath));
+  return `find ${shellQuote(start)} -maxdepth 1 -type f -name ${name} -mmin +${STALE_TEMP_MINUTES} -exec rm -f {} + 2>/dev/null; true`;
 }
 
 /** checks size, applies attributes (or the old file's), renames; removes the temp file on any failure */
@@ -58,6 +78,7 @@ export function finishScript(tmp: string, remotePath: string, size: number, opts
     '[ ! -d "$p" ] || { echo "$p is a directory" >&2; false; } || fail',
     ...attrs.map((a) => `{ ${a}; } || fail`),
     'mv -f "$t" "$p" || fail',
+    staleTempCleanup(remotePath),
   ].join('\n');
 }
 

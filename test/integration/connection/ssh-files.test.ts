@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SshConnection } from '../../../engine/connection/index.js';
@@ -96,5 +96,19 @@ describe.skipIf(!sshdAvailable())('SshConnection put/get on a real sshd', () => 
     expect(existsSync(target)).toBe(true);
     expect(readFileSync(target, 'utf8')).toBe('previous content');
     await conn.close();
+
+    // the cut left its temp file; once it is stale, the next write of the target removes it
+    const leftovers = readdirSync(host.dir).filter((f) => f.startsWith('.atomic.bin.tsplay-'));
+    expect(leftovers).toHaveLength(1);
+    await h.restart(host);
+    const again = connectionTo(h, host);
+    await again.put('new content', target);
+    expect(readdirSync(host.dir).filter((f) => f.startsWith('.atomic.bin.tsplay-'))).toEqual(leftovers); // not stale yet
+    const tenMinutesAgo = Date.now() / 1000 - 600;
+    utimesSync(join(host.dir, leftovers[0]!), tenMinutesAgo, tenMinutesAgo);
+    await again.put('newer content', target);
+    expect(readdirSync(host.dir).filter((f) => f.startsWith('.atomic.bin.tsplay-'))).toEqual([]);
+    expect(readFileSync(target, 'utf8')).toBe('newer content');
+    await again.close();
   });
 });
