@@ -3,7 +3,7 @@ import type { LimitFunction } from 'p-limit';
 import type { HostStats, TaskRef } from '../output/events.js';
 import type { HostVarLayers } from '../inventory/types.js';
 import type { Play, Task, TaskNode, VarsMap } from '../playbook/model.js';
-import type { TaskOutput } from './task-runner.js';
+import type { SharedRun } from './run-once.js';
 import type { RedactingEmitter } from './emitter.js';
 import type { HostState } from './host-state.js';
 import type { TagFilter } from './tags.js';
@@ -61,8 +61,10 @@ export interface BatchContext {
   batchIndex: number;
   /** meta: end_batch */
   endBatch: boolean;
-  /** run_once results, shared by the batch's hosts */
-  runOnce: Map<object, Promise<TaskOutput>>;
+  /** run_once runs of the batch, per task and per time the task is reached */
+  runOnce: Map<Task, Map<number, Promise<SharedRun>>>;
+  /** how many times each host reached each run_once task */
+  runOnceVisits: Map<Task, Map<string, number>>;
 }
 
 /** Hosts of the batch still running the play (ansible_play_batch). */

@@ -37,7 +37,7 @@ export async function runPlay(run: RunContext, play: Play, playIndex: number): P
     const batch = batches[i]!.filter((h) => hostStateOf(run.hosts, h).active);
     const serialBatch = play.serial && play.serial.length > 0 ? i + 1 : undefined;
     run.emitter.emit({ type: 'play_start', v: 1, name: play.name, hosts: batch, source: play.source, serialBatch });
-    const bc: BatchContext = { play: pc, batch, batchIndex: i, endBatch: false, runOnce: new Map() };
+    const bc: BatchContext = { play: pc, batch, batchIndex: i, endBatch: false, runOnce: new Map(), runOnceVisits: new Map() };
     await loadVarsFiles(bc);
     await runBatch(bc);
     if (!pc.stopped && batch.length > 0 && batch.every((h) => !hostStateOf(run.hosts, h).active)) {

@@ -14,6 +14,8 @@ export interface EffectTarget {
   host: string;
   /** delegate_facts: facts go to this host instead */
   factsHost: string;
+  /** only facts, set_fact and include_vars (a run_once result copied to another host of the batch) */
+  varsOnly?: boolean;
 }
 
 export function applySideEffects(t: EffectTarget, result: TaskResult): void {
@@ -31,6 +33,7 @@ export function applySideEffects(t: EffectTarget, result: TaskResult): void {
   }
   const included = asMap(data.include_vars);
   if (included) Object.assign(hostStateOf(t.run.hosts, t.host).includeVars, included);
+  if (t.varsOnly) return;
   addHosts(t, data.add_host);
   addGroups(t, data.add_group);
 }

@@ -16,7 +16,7 @@ import { censor } from './loop-vars.js';
 import { notifyHandlers } from './notify.js';
 import type { Scope } from './scope.js';
 import { effectiveTags, inherited } from './scope.js';
-import { applySideEffects } from './side-effects.js';
+import { runOnceGroup } from './run-once.js';
 import { countResult } from './stats.js';
 import { shouldRunByTags } from './tags.js';
 import { runTaskOnHost } from './task-runner.js';
@@ -64,26 +64,9 @@ export async function runTaskGroup(bc: BatchContext, task: Task, entries: GroupE
   const run = bc.play.run;
   const ref = taskRef(bc.play, task);
   await ensureLayers(run);
+  if (inherited(task, entries[0]!.scope, 'runOnce')) return runOnceGroup(bc, { task, ref, handler, entries });
   run.emitter.emit({ type: 'task_start', v: 1, task: ref, hosts: entries.map((e) => e.host), handler });
   const outcomes: Outcomes = new Map();
-  const runOnce = inherited(task, entries[0]!.scope, 'runOnce');
-  if (runOnce) {
-    // the first host runs it (under free, the first to get here); every host gets its result
-    const first = entries[0]!;
-    const started = Date.now();
-    let shared = bc.runOnce.get(task);
-    const ranHere = !shared;
-    if (!shared) {
-      shared = run.forks(() => runTaskOnHost({ bc, host: first.host, task, scope: first.scope, ref }));
-      bc.runOnce.set(task, shared);
-    }
-    const out = await shared;
-    for (const e of entries) {
-      if (e !== first || !ranHere) applySideEffects({ run, task, host: e.host, factsHost: e.host }, out.result);
-      outcomes.set(e.host, finishHost(bc, { task, ref, handler, entry: e, out, durationMs: Date.now() - started }));
-    }
-    return outcomes;
-  }
   const throttle = task.throttle ?? inherited(task, entries[0]!.scope, 'throttle');
   const throttled = throttle && throttle > 0 ? pLimit(throttle) : undefined;
   const limitTask = (fn: () => Promise<void>): Promise<void> => (throttled ? throttled(fn) : fn());
@@ -101,7 +84,7 @@ export async function runTaskGroup(bc: BatchContext, task: Task, entries: GroupE
   return outcomes;
 }
 
-interface Finish {
+export interface Finish {
   task: Task;
   ref: TaskRef;
   handler: boolean;
@@ -111,7 +94,7 @@ interface Finish {
 }
 
 /** Records one host's result: stats, event, register, notify; says how the host goes on. */
-function finishHost(bc: BatchContext, f: Finish): Outcome {
+export function finishHost(bc: BatchContext, f: Finish): Outcome {
   const pc = bc.play;
   const run = pc.run;
   const { host, scope } = f.entry;

@@ -1,0 +1,104 @@
+/**
+ * run_once, as ansible-playbook's linear strategy does it: the first host of
+ * the batch at the task runs it, ONE result is shown and counted (for that
+ * host; the event names the delegated host when there is one), and the
+ * result is copied to every other host of the batch: `register`, set_fact and
+ * gathered facts, include_vars. Handlers are notified for the host that ran
+ * only. A failure that is not ignored fails every host at the task (each goes
+ * to its rescue or leaves the play) but is counted for the host that ran.
+ *
+ * Under `free` the first host to reach the task runs it and the others take
+ * its result when they get there (ansible-playbook does not support run_once
+ * with free and runs the task everywhere, with a warning).
+ */
+import type { Task } from '../playbook/model.js';
+import type { TaskRef } from '../output/events.js';
+import type { TaskResult } from '../results.js';
+import type { BatchContext } from './context.js';
+import { hostStateOf } from './host-state.js';
+import { applySideEffects } from './side-effects.js';
+import { runTaskOnHost } from './task-runner.js';
+import type { TaskOutput } from './task-runner.js';
+import type { GroupEntry, Outcomes } from './task-step.js';
+import { finishHost } from './task-step.js';
+import type { Outcome } from './walker.js';
+
+/** The run of a run_once task for one batch, shared by the hosts that reach it later. */
+export interface SharedRun {
+  host: string;
+  out: TaskOutput;
+  outcome: Outcome;
+}
+
+export interface RunOnceGroup {
+  task: Task;
+  ref: TaskRef;
+  handler: boolean;
+  entries: GroupEntry[];
+}
+
+export async function runOnceGroup(bc: BatchContext, g: RunOnceGroup): Promise<Outcomes> {
+  const first = g.entries[0]!;
+  const key = occurrence(bc, g.task, g.entries);
+  const runs = bc.runOnce.get(g.task) ?? new Map<number, Promise<SharedRun>>();
+  bc.runOnce.set(g.task, runs);
+  let shared = runs.get(key);
+  if (!shared) {
+    shared = runFirst(bc, g, first);
+    runs.set(key, shared);
+  }
+  const done = await shared;
+  const outcomes: Outcomes = new Map();
+  for (const e of g.entries) outcomes.set(e.host, e.host === done.host ? done.outcome : followerOutcome(bc, e, done));
+  return outcomes;
+}
+
+async function runFirst(bc: BatchContext, g: RunOnceGroup, first: GroupEntry): Promise<SharedRun> {
+  const run = bc.play.run;
+  run.emitter.emit({ type: 'task_start', v: 1, task: g.ref, hosts: [first.host], handler: g.handler });
+  const started = Date.now();
+  const out = await run.forks(() => runTaskOnHost({ bc, host: first.host, task: g.task, scope: first.scope, ref: g.ref }));
+  const outcome = finishHost(bc, { task: g.task, ref: g.ref, handler: g.handler, entry: first, out, durationMs: Date.now() - started });
+  copyToBatch(bc, g.task, first.host, out);
+  return { host: first.host, out, outcome };
+}
+
+/**
+ * Which time this group reaches the task (a handler flushed twice, a file
+ * included in a loop): each time is a run of its own.
+ */
+function occurrence(bc: BatchContext, task: Task, entries: GroupEntry[]): number {
+  const visits = bc.runOnceVisits.get(task) ?? new Map<string, number>();
+  bc.runOnceVisits.set(task, visits);
+  let key = 0;
+  entries.forEach((e, i) => {
+    const n = (visits.get(e.host) ?? 0) + 1;
+    visits.set(e.host, n);
+    if (i === 0) key = n;
+  });
+  return key;
+}
+
+/** register and facts of the first host's result go to every other host of the batch (not unreachable ones). */
+function copyToBatch(bc: BatchContext, task: Task, from: string, out: TaskOutput): void {
+  const run = bc.play.run;
+  const registered = task.register ? hostStateOf(run.hosts, from).registered[task.register] : undefined;
+  // delegate_facts: the facts belong to the delegated host, not to the batch
+  const factsShared = !(out.delegatedTo && task.delegateFacts);
+  const items: TaskResult[] = out.result.results ?? [out.result];
+  for (const host of bc.batch) {
+    const state = hostStateOf(run.hosts, host);
+    if (host === from || state.unreachable) continue;
+    if (task.register) state.registered[task.register] = registered;
+    if (!factsShared) continue;
+    for (const item of items) applySideEffects({ run, task, host, factsHost: host, varsOnly: true }, item);
+  }
+}
+
+/** A host that did not run the task follows the first host's result, shown and counted nowhere. */
+function followerOutcome(bc: BatchContext, e: GroupEntry, done: SharedRun): Outcome {
+  if (done.outcome.flow !== 'failed' || done.out.result.status === 'unreachable') return { kind: 'task', flow: 'continue' };
+  if (!e.scope.rescuable) hostStateOf(bc.play.run.hosts, e.host).failed = true;
+  const failure = done.outcome.kind === 'task' ? done.outcome.failure : undefined;
+  return { kind: 'task', flow: 'failed', failure };
+}
