@@ -162,6 +162,8 @@ export interface DynamicInclude extends TaskKeywords {
   loopControl?: LoopControl;
   /** handlers names notify targets */
   notify: string[];
+  /** an include_tasks handler: topics it also answers to (it runs the whole file when notified) */
+  listen?: string[];
   /** `apply:` keywords, applied to every included task (pass to loadTaskFile/loadRole) */
   apply?: ApplyKeywords;
 }
