@@ -8,7 +8,7 @@
  * ~0.9 ms, but lose one of those.)
  */
 import { TsplayError } from '../errors.js';
-import { markerLines } from './marker.js';
+import { ERR_READ_FD, markerLines, mergedMarkerLines, OUT_READ_FD, PTY_FD } from './marker.js';
 import { shellJoin, shellQuote } from './types.js';
 
 export interface CommandSpec {
@@ -49,12 +49,19 @@ function subshell(spec: CommandSpec): string {
 }
 
 /**
+ * How a shell's output comes back: `split` on the channel's stdout and stderr;
+ * `merged` through a pty, framed by mergedMarkerLines.
+ */
+export type Framing = 'split' | 'merged';
+
+/**
  * The full text for one command: the subshell, its stdin (from /dev/null, or
  * the data base64-encoded in a heredoc and decoded into a pipe), then the
- * end markers carrying $?.
+ * end markers carrying $?. In a merged shell the command does not get the
+ * pty's fd nor the shell's read handles of its output files.
  */
-export function buildCommandText(spec: CommandSpec, marker: string, seq: number): string {
-  const body = subshell(spec);
+export function buildCommandText(spec: CommandSpec, marker: string, seq: number, framing: Framing = 'split'): string {
+  const body = framing === 'merged' ? `${subshell(spec)} ${OUT_READ_FD}<&- ${ERR_READ_FD}<&- ${PTY_FD}>&-` : subshell(spec);
   let line: string;
   if (spec.stdin === undefined) {
     line = `${body} </dev/null\n`;
@@ -65,5 +72,5 @@ export function buildCommandText(spec: CommandSpec, marker: string, seq: number)
       ? `${body} </dev/null\n`
       : `base64 -d <<'${eof}' | ${body}\n${base64Lines(data)}\n${eof}\n`;
   }
-  return line + markerLines(marker, seq);
+  return line + (framing === 'merged' ? mergedMarkerLines(marker, seq) : markerLines(marker, seq));
 }

@@ -60,6 +60,8 @@ class StreamScan {
   private scannedTo = 0;
   /** offset where the marker starts, once complete */
   end = -1;
+  /** offset just past the marker (and its tail's newline), once complete */
+  after = -1;
   tail = '';
 
   constructor(
@@ -79,12 +81,19 @@ class StreamScan {
     this.scannedTo = at;
     if (!this.withTail) {
       this.end = at;
+      this.after = at + this.needle.length;
       return;
     }
     const nl = this.data.indexOf(Buffer.from('\n'), at + this.needle.length);
     if (nl < 0) return;
     this.tail = this.data.slice(at + this.needle.length, nl).toString('utf8');
     this.end = at;
+    this.after = nl + 1;
+  }
+
+  /** bytes received past the marker (the next section of a merged stream) */
+  rest(): Buffer {
+    return this.after >= 0 ? this.data.slice(this.after) : Buffer.alloc(0);
   }
 }
 
@@ -106,6 +115,21 @@ export class MarkerScanner {
     this.err.push(chunk);
   }
 
+  /**
+   * One stream carrying both sections in order (a pty shell, see
+   * mergedMarkerLines): stdout up to `MARK:SEQ:rc\n`, then stderr up to `MARK:SEQ\n`.
+   */
+  pushMerged(chunk: Buffer): void {
+    if (this.out.end >= 0) {
+      this.err.push(chunk);
+      return;
+    }
+    this.out.push(chunk);
+    if (this.out.end < 0) return;
+    const rest = this.out.rest();
+    if (rest.length > 0) this.err.push(rest);
+  }
+
   done(): boolean {
     return this.out.end >= 0 && this.err.end >= 0;
   }
@@ -121,6 +145,38 @@ export class MarkerScanner {
 /** The two printf lines that end a command (or the ready handshake, seq 0). */
 export function markerLines(marker: string, seq: number, tailExpr = '"$?"'): string {
   return `printf '%s:%s:%s\\n' ${marker} ${seq} ${tailExpr}; printf '%s:%s\\n' ${marker} ${seq} >&2\n`;
+}
+
+/**
+ * fds of a merged (pty) shell: 9 is the pty, the way back to tsplay; its 1
+ * and 2 are temporary files, also held open for reading as 7 and 8. The
+ * drains name 7 and 8, never 1: sh applies a command's redirections to
+ * itself while the command runs, so /proc/$$/fd/1 would be the pty then.
+ */
+export const PTY_FD = 9;
+export const OUT_READ_FD = 7;
+export const ERR_READ_FD = 8;
+
+/** copies one of the shell's output files to the pty and empties it (O_APPEND writers carry on at 0) */
+function drain(fd: number): string {
+  return `cat /proc/$$/fd/${fd} >&${PTY_FD}; : >/proc/$$/fd/${fd}; `;
+}
+
+/**
+ * The end of a command in a shell whose only way back is a pty (su with a
+ * password), where stdout and stderr would arrive merged. That shell's fds 1
+ * and 2 are two deleted temporary files (append mode), so commands see
+ * neither a terminal nor each other's streams; after each command they are
+ * copied to the pty in order, each followed by its marker, then emptied:
+ *   STDOUT MARK:SEQ:rc\n STDERR MARK:SEQ\n
+ * /proc/$$/fd/N reopens the shell's own deleted files (Linux), from the
+ * start, for reading or (to empty them) for writing.
+ */
+export function mergedMarkerLines(marker: string, seq: number, tailExpr = '"$?"'): string {
+  return (
+    `__tsplay_rc=${tailExpr}; ${drain(OUT_READ_FD)}printf '%s:%s:%s\\n' ${marker} ${seq} "$__tsplay_rc" >&${PTY_FD}; ` +
+    `${drain(ERR_READ_FD)}printf '%s:%s\\n' ${marker} ${seq} >&${PTY_FD}\n`
+  );
 }
 
 /** rc from a marker tail; NaN-safe */

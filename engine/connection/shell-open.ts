@@ -4,11 +4,13 @@
  * timeout the whole group is killed from a fresh shell.
  * For sudo the prompt is a per-session nonce, so tsplay knows when sudo asks
  * for the password (and writes it on stdin only then) and when it asks again
- * (the password was rejected).
+ * (the password was rejected). su with a password gets a pty: see su-pty.ts.
  */
-import type { Client, ClientChannel } from 'ssh2';
+import type { Client, ClientChannel, PseudoTtyOptions } from 'ssh2';
 import { TsplayError } from '../errors.js';
+import type { Framing } from './command-script.js';
 import { markerLines, MarkerScanner } from './marker.js';
+import { isSuPrompt, suFailure, suPromptWatcher } from './su-pty.js';
 import { maskSecrets, shellQuote } from './types.js';
 
 export interface OpenedShell {
@@ -16,6 +18,8 @@ export interface OpenedShell {
   marker: string;
   pid: number;
   pgid: number;
+  /** how this shell's output comes back (merged: through a pty) */
+  framing: Framing;
 }
 
 export interface ShellLaunch {
@@ -26,6 +30,8 @@ export interface ShellLaunch {
   /** written on stdin once the channel is open (plain shells) */
   handshake?: string;
   become?: { user: string; method: 'sudo' | 'su'; password?: string; prompt?: string };
+  /** a pty for the channel (su with a password); the output is then merged */
+  pty?: PseudoTtyOptions;
   /** deadline for the ready marker, counted from when the channel is granted (not from the connect) */
   timeoutMs: number;
 }
@@ -42,9 +48,10 @@ export function becomeCommand(marker: string, user: string, method: 'sudo' | 'su
   return `exec sudo -S -p ${shellQuote(prompt)} -u ${shellQuote(user)} -- sh -c ${shellQuote(inner)}`;
 }
 
-function execChannel(client: Client, command: string, host: string): Promise<ClientChannel> {
+function execChannel(client: Client, launch: ShellLaunch): Promise<ClientChannel> {
+  const { command, host } = launch;
   return new Promise((resolve, reject) => {
-    client.exec(command, (err, channel) => {
+    client.exec(command, launch.pty ? { pty: launch.pty } : {}, (err, channel) => {
       if (err) reject(new TsplayError('TSPLAY_CONNECTION', `cannot open a channel on ${host}: ${err.message}`, { host, cause: err }));
       else resolve(channel);
     });
@@ -58,9 +65,10 @@ function countOf(text: string, needle: string): number {
 function becomeFailure(launch: ShellLaunch, stderr: string): TsplayError {
   const tail = maskSecrets(stderr, [launch.become?.password ?? '']).split('\n').filter((l) => l.trim()).slice(-3).join(' / ');
   const method = launch.become?.method ?? 'sudo';
-  const limit = method === 'su' ? ' (su works only where it needs no password, e.g. when connected as root; use sudo otherwise)' : '';
-  return new TsplayError('TSPLAY_AUTH', `become (${method} to ${launch.become?.user}) failed on ${launch.host}: ${tail || 'the shell exited'}${limit}`, {
+  const hint = method === 'su' && !launch.become?.password ? 'su asks for a password unless connected as root: set ansible_become_password' : undefined;
+  return new TsplayError('TSPLAY_AUTH', `become (${method} to ${launch.become?.user}) failed on ${launch.host}: ${tail || 'the shell exited'}`, {
     host: launch.host,
+    hint,
   });
 }
 
@@ -87,9 +95,39 @@ function sudoPromptWatcher(launch: ShellLaunch, channel: ClientChannel, fail: (e
   };
 }
 
+/** what openShell watches while a shell starts: password prompts, and why it ended early */
+interface StartWatch {
+  onStdout(textSoFar: string): void;
+  onStderr(textSoFar: string): void;
+  failure(stdout: string, stderr: string): TsplayError;
+}
+
+function startWatch(launch: ShellLaunch, channel: ClientChannel, fail: (e: TsplayError) => void): StartWatch {
+  const b = launch.become;
+  if (launch.pty && b?.method === 'su' && b.password !== undefined) {
+    const target = { host: launch.host, user: b.user, password: b.password };
+    return { onStdout: suPromptWatcher(target, channel, fail), onStderr: () => undefined, failure: (out) => suFailure(target, out) };
+  }
+  // su without a pty reads a password from stdin when it wants one: fail at its prompt instead of waiting
+  const suAsks = (err: string): void => {
+    if (isSuPrompt(err)) fail(becomeFailure(launch, 'su asks for a password'));
+  };
+  return {
+    onStdout: () => undefined,
+    onStderr: b?.method === 'su' ? suAsks : sudoPromptWatcher(launch, channel, fail),
+    failure: (_out, err) =>
+      b ? becomeFailure(launch, err) : new TsplayError('TSPLAY_CONNECTION', `the shell on ${launch.host} exited at start: ${err.trim() || 'no output'}`, { host: launch.host }),
+  };
+}
+
 export async function openShell(client: Client, launch: ShellLaunch): Promise<OpenedShell> {
-  const channel = await execChannel(client, launch.command, launch.host);
+  const channel = await execChannel(client, launch);
   const scanner = new MarkerScanner(launch.marker, 0);
+  const framing: Framing = launch.pty ? 'merged' : 'split';
+  const text = (): { out: string; err: string } => {
+    const r = scanner.result();
+    return { out: r.stdout.toString('utf8'), err: r.stderr.toString('utf8') };
+  };
   return new Promise<OpenedShell>((resolve, reject) => {
     let settled = false;
     const finish = (e?: TsplayError): void => {
@@ -105,26 +143,23 @@ export async function openShell(client: Client, launch: ShellLaunch): Promise<Op
         return;
       }
       const [pid, pgid] = scanner.result().tail.trim().split(/\s+/).map(Number);
-      resolve({ channel, marker: launch.marker, pid: pid ?? NaN, pgid: pgid ?? NaN });
+      resolve({ channel, marker: launch.marker, pid: pid ?? NaN, pgid: pgid ?? NaN, framing });
     };
-    const watchPrompt = sudoPromptWatcher(launch, channel, finish);
-    const check = (): void => {
-      if (scanner.done()) finish();
-    };
+    const watch = startWatch(launch, channel, finish);
     const onOut = (d: Buffer): void => {
-      scanner.pushStdout(d);
-      check();
+      if (framing === 'merged') scanner.pushMerged(d);
+      else scanner.pushStdout(d);
+      if (scanner.done()) finish();
+      else watch.onStdout(text().out);
     };
     const onErr = (d: Buffer): void => {
       scanner.pushStderr(d);
-      watchPrompt(scanner.result().stderr.toString('utf8'));
-      check();
+      watch.onStderr(text().err);
+      if (scanner.done()) finish();
     };
     const onClose = (): void => {
-      const stderr = scanner.result().stderr.toString('utf8');
-      finish(launch.become
-        ? becomeFailure(launch, stderr)
-        : new TsplayError('TSPLAY_CONNECTION', `the shell on ${launch.host} exited at start: ${stderr.trim() || 'no output'}`, { host: launch.host }));
+      const { out, err } = text();
+      finish(watch.failure(out, err));
     };
     const timer = setTimeout(() => {
       finish(new TsplayError('TSPLAY_CONNECTION', `the shell on ${launch.host} did not start within ${launch.timeoutMs} ms`, { host: launch.host }));

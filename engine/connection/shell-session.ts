@@ -129,7 +129,8 @@ export class ShellSession {
   private onData(shell: LiveShell, d: Buffer, stream: 'out' | 'err'): void {
     const cur = shell.current;
     if (!cur) return; // late output of a background process between commands
-    if (stream === 'out') cur.scanner.pushStdout(d);
+    if (shell.framing === 'merged') cur.scanner.pushMerged(d);
+    else if (stream === 'out') cur.scanner.pushStdout(d);
     else cur.scanner.pushStderr(d);
     if (cur.scanner.done()) cur.settle({ rc: parseRc(cur.scanner.result().tail), timedOut: false });
   }
@@ -145,7 +146,7 @@ export class ShellSession {
     const started = performance.now();
     const seq = ++shell.seq;
     const scanner = new MarkerScanner(shell.marker, seq);
-    const text = buildCommandText(spec, shell.marker, seq);
+    const text = buildCommandText(spec, shell.marker, seq, shell.framing);
     return new Promise<RawResult>((resolve, reject) => {
       if (!shell.alive) {
         reject(new TsplayError('TSPLAY_CONNECTION', `connection to ${this.opts.host} lost: ${this.opts.lostReason() ?? 'the shell is gone'}`, { host: this.opts.host }));

@@ -11,8 +11,9 @@
  *   heredoc) and marker.ts (nonce end markers carrying $?).
  * - Become: sudo with a per-session nonce prompt, so the password is written
  *   on stdin only when sudo asks, and a second prompt means it was rejected.
- *   su is supported only where it asks no password (connected as root):
- *   su reads passwords from a terminal, and these channels have none.
+ *   su without a password (connected as root) runs on a plain channel; su
+ *   with a password gets a pty, answers su's prompt there and keeps stdout
+ *   and stderr apart through temporary files (su-pty.ts).
  * - Limits: at most maxChannels channels at once; when all are taken, the
  *   least recently used idle shell is closed (it reopens when next needed).
  * - Loss: a command running when the transport goes away is rejected with
@@ -28,8 +29,9 @@ import { TsplayError } from '../errors.js';
 import { ChannelLimit } from './channel-limit.js';
 import { getFile, putFile, type TransferHost } from './file-transfer.js';
 import { newMarker } from './marker.js';
-import { becomeCommand, openShell, readyLines, type OpenedShell } from './shell-open.js';
+import { becomeCommand, openShell, readyLines, type OpenedShell, type ShellLaunch } from './shell-open.js';
 import { ShellSession } from './shell-session.js';
+import { SU_PTY, suPtyCommand } from './su-pty.js';
 import { openTransport, type TransportTarget } from './ssh-transport.js';
 import type { BecomeOptions, CommandResult, Connection, ConnectionStats, PutOptions, RunOptions } from './types.js';
 import { maskSecrets, shellJoin } from './types.js';
@@ -148,20 +150,23 @@ export class SshConnection implements Connection {
     if (limit.inUse >= limit.max) this.evictIdleShell();
     await limit.acquire();
     const marker = newMarker();
-    const launch = become
-      ? {
-          command: becomeCommand(marker, become.user, become.method, `[tsplay-sudo-${marker}]`),
-          become: { ...become, prompt: `[tsplay-sudo-${marker}]` },
-        }
-      : { command: 'exec sh', handshake: readyLines(marker) };
     try {
       this.counters.channels++;
-      const shell = await openShell(client, { host: this.host, marker, timeoutMs: this.shellStartTimeoutMs, ...launch });
+      const shell = await openShell(client, { ...this.launchFor(become, marker), host: this.host, marker, timeoutMs: this.shellStartTimeoutMs });
       return { ...shell, release: () => limit.release() };
     } catch (e) {
       limit.release();
       throw e;
     }
+  }
+
+  private launchFor(become: EffectiveBecome | undefined, marker: string): Pick<ShellLaunch, 'command' | 'handshake' | 'become' | 'pty'> {
+    if (!become) return { command: 'exec sh', handshake: readyLines(marker) };
+    if (become.method === 'su' && become.password !== undefined) {
+      return { command: suPtyCommand(marker, become.user), become, pty: SU_PTY };
+    }
+    const prompt = `[tsplay-sudo-${marker}]`;
+    return { command: becomeCommand(marker, become.user, become.method, prompt), become: { ...become, prompt } };
   }
 
   /**
