@@ -21,6 +21,16 @@ function localArgv(script: string, become: BecomeOptions | false | undefined): {
   };
 }
 
+/**
+ * Why this become cannot run locally, if it cannot: su needs a terminal for
+ * its password, and the local connection has none (over SSH a pty is used).
+ * Only root may su without one. (It used to fall through to sudo silently.)
+ */
+export function localBecomeProblem(become: BecomeOptions | false | undefined, uid: number | undefined): string | undefined {
+  if (!become || become.method !== 'su' || uid === 0) return undefined;
+  return `become (su to ${become.user ?? 'root'}) on the local connection works only when tsplay runs as root; use become_method sudo`;
+}
+
 function needsShell(become: BecomeOptions | false | undefined): boolean {
   if (!become) return false;
   return !(process.getuid?.() === 0 && (become.user ?? 'root') === 'root');
@@ -48,6 +58,8 @@ export class LocalConnection implements Connection {
     const script = typeof cmd === 'string' ? cmd : shellJoin(cmd);
     const started = performance.now();
     this.counters.commands++;
+    const problem = localBecomeProblem(opts.become, process.getuid?.());
+    if (problem) return Promise.reject(new TsplayError('TSPLAY_AUTH', `${this.host}: ${problem}`, { host: this.host }));
     const { argv, stdinPrefix } = localArgv(script, opts.become);
     const secrets = [...(opts.secrets ?? []), ...(opts.become && opts.become.password ? [opts.become.password] : [])];
     return new Promise((resolve, reject) => {

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, chmodSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LocalConnection } from '../../../engine/connection/local.js';
+import { LocalConnection, localBecomeProblem } from '../../../engine/connection/local.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tsplay-local-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -14,6 +14,13 @@ describe('LocalConnection', () => {
     const r = await c.run('pwd; printf %s "$V"; cat; echo e >&2; exit 3', { cwd: dir, env: { V: "a'b" }, stdin: 'in' });
     expect(r).toMatchObject({ rc: 3, stdout: `${dir}\na'bin`, stderr: 'e\n', timedOut: false });
     expect((await c.run(['printf', '%s', '$(id)'])).stdout).toBe('$(id)');
+  });
+
+  it('refuses su when not root (su needs a terminal for its password) instead of using sudo', () => {
+    expect(localBecomeProblem({ method: 'su', user: 'app', password: 'pw' }, 1000)).toMatch(/su to app.*only when tsplay runs as root/);
+    expect(localBecomeProblem({ method: 'su', user: 'app' }, 0)).toBeUndefined();
+    expect(localBecomeProblem({ method: 'sudo', user: 'app' }, 1000)).toBeUndefined();
+    expect(localBecomeProblem(false, 1000)).toBeUndefined();
   });
 
   it('reports a command killed by a signal as 128+n', async () => {
