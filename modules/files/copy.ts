@@ -77,7 +77,8 @@ function resolveSingle(p: CopyParams, stats: PathStat[], srcName: string | undef
 
 function singleReqs(p: CopyParams, srcName: string | undefined, diff: boolean): ProbeRequest[] {
   const inDir = srcName ? posix.join(p.dest, srcName) : p.dest;
-  return [fileReq(p.dest, diff), fileReq(inDir, diff), { path: posix.dirname(p.dest), follow: true }];
+  // only whether the parent exists is read (no process on the host for it)
+  return [fileReq(p.dest, diff), fileReq(inDir, diff), { path: posix.dirname(p.dest), follow: true, existsOnly: true }];
 }
 
 export async function probeSingle(ctx: ModuleContext, p: CopyParams, desired: Buffer, srcName: string | undefined): Promise<CopyFacts> {

@@ -47,10 +47,11 @@ async function probeFile(ctx: ModuleContext, raw: RawFileParams): Promise<FileFa
   const p = normalize(raw);
   const follow = p.follow ?? true;
   const ancestors = ancestorsOf(p.path);
-  const reqs: ProbeRequest[] = [{ path: p.path }, { path: p.path, follow }, ...ancestors.map((a) => ({ path: a, follow: true }))];
+  const reqs: ProbeRequest[] = [{ path: p.path }, { path: p.path, follow }, ...ancestors.map((a) => ({ path: a, follow: true, existsOnly: true }))];
   const src = p.src !== undefined ? posix.resolve(posix.dirname(p.path), p.src) : undefined;
   if (src) reqs.push({ path: src, follow: true });
-  const out = await probePaths(ctx, reqs, extraScript(p));
+  // the planner reads only whether ancestors exist, and never the probe's user
+  const out = await probePaths(ctx, reqs, { extra: extraScript(p), who: false });
   const facts: FileFacts = { stat: out.stats[0]!, target: out.stats[1]!, ancestors: out.stats.slice(2, 2 + ancestors.length), umask: out.umask };
   if (src) facts.src = out.stats[2 + ancestors.length];
   if (p.recurse) facts.recurseEntries = parseRecurseEntries(recurseLines(out.raw));

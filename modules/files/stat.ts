@@ -94,7 +94,7 @@ export const stat = defineModule<StatParams, StatFacts>({
     const mime = p.get_mime
       ? `[ -e ${shellQuote(path)} ] && printf 'X mime %s\\n' "$(file -b --mime -- ${shellQuote(path)} 2>/dev/null)"`
       : '';
-    const out = await probePaths(ctx, [{ path, follow: !!p.follow, checksum: p.get_checksum === false ? undefined : algorithm(p) }], mime);
+    const out = await probePaths(ctx, [{ path, follow: !!p.follow, checksum: p.get_checksum === false ? undefined : algorithm(p) }], { extra: mime, who: false });
     const facts: StatFacts = { stat: out.stats[0]! };
     if (out.extra.mime !== undefined) {
       const [type = '', cs = ''] = out.extra.mime.split(';');

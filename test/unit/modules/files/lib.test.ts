@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { applySymbolicMode, formatMode, octalModeValue, targetMode } from '../../../../modules/lib/mode.js';
 import { parsePyTemplate, pyRegex, pySubn, expandTemplate } from '../../../../modules/lib/pyregex.js';
-import { parseProbeOutput, probeScript } from '../../../../modules/lib/probe.js';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ModuleContext } from '../../../../engine/module-api.js';
+import { parseProbeOutput, probePaths, probeScript } from '../../../../modules/lib/probe.js';
 import { contentDiff, isBinary } from '../../../../modules/lib/diff.js';
 import { backupCommand, validateCommand } from '../../../../modules/lib/content.js';
 import { statDict } from '../../../../modules/files/stat.js';
@@ -56,13 +61,47 @@ describe('python regex translation', () => {
   });
 });
 
-// recorded on Debian (GNU coreutils 9.1) for: /tmp/rec/f (0640 "hello\n", sha1 + content), /tmp/rec/l -> f (lstat),
-// the same link followed (sha256), the directory /tmp/rec/d and a missing path, plus an extra "X tool" line
+// recorded on Debian (GNU coreutils 9.1, dash) by probeScript for: /tmp/rec/f (0640 "hello\n", sha1 + content),
+// /tmp/rec/l -> f (lstat), the same link followed (sha256), the directory /tmp/rec/d, a missing path, the
+// directory followed (reuses entry 3: not a link), /tmp/rec and /tmp/rec/nope exists-only, plus an extra "X tool" line
 const RECORDED =
-  'U 0022\n@@ 0\nS 81a0|0|0|6|1795320744|1795320744|1795320744|2148100|65024|1|8|512|0|0|root|root\nA r\nA w\nC f572d396fae9206628714fb2ce00f72e94f2258f\nB aGVsbG8K\n@@ 1\nS a1ff|0|0|1|1795320748|1795320744|1795320744|2148116|65024|1|0|512|0|0|root|root\nL Zgo=\nR L3RtcC9yZWMvZgo=\nA r\nA w\n@@ 2\nS 81a0|0|0|6|1795320748|1795320744|1795320744|2148100|65024|1|8|512|0|0|root|root\nL Zgo=\nR L3RtcC9yZWMvZgo=\nA r\nA w\nC 5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03\n@@ 3\nS 41ed|0|0|4096|1795320744|1795320744|1795320744|2148137|65024|2|8|512|0|0|root|root\nA r\nA w\nA x\n@@ 4\nN\nX tool curl\n';
+  'U 0022\n' +
+  'I uid=0(root) gid=0(root) groups=0(root)\n' +
+  '@@ 0\n' +
+  'S 81a0|0|0|6|1795330701|1795330701|1795330701|2376907|65024|1|8|512|0|0|root|root\n' +
+  'A r\n' +
+  'A w\n' +
+  'C f572d396fae9206628714fb2ce00f72e94f2258f\n' +
+  'B aGVsbG8K\n' +
+  '@@ 1\n' +
+  'S a1ff|0|0|1|1795330701|1795330701|1795330701|2376909|65024|1|0|512|0|0|root|root\n' +
+  'L Zgo=\n' +
+  'R L3RtcC9yZWMvZgo=\n' +
+  'A r\n' +
+  'A w\n' +
+  '@@ 2\n' +
+  'S 81a0|0|0|6|1795330701|1795330701|1795330701|2376907|65024|1|8|512|0|0|root|root\n' +
+  'L Zgo=\n' +
+  'R L3RtcC9yZWMvZgo=\n' +
+  'A r\n' +
+  'A w\n' +
+  'C 5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03\n' +
+  '@@ 3\n' +
+  'S 41ed|0|0|4096|1795330701|1795330701|1795330701|2376906|65024|2|8|512|0|0|root|root\n' +
+  'A r\n' +
+  'A w\n' +
+  'A x\n' +
+  '@@ 4\n' +
+  'N\n' +
+  '@@ 5\n' +
+  '= 3\n' +
+  '@@ 6\n' +
+  '@@ 7\n' +
+  'N\n' +
+  'X tool curl\n';
 
 describe('probe output parser (recorded output)', () => {
-  const paths = ['/tmp/rec/f', '/tmp/rec/l', '/tmp/rec/l', '/tmp/rec/d', '/tmp/rec/missing'];
+  const paths = ['/tmp/rec/f', '/tmp/rec/l', '/tmp/rec/l', '/tmp/rec/d', '/tmp/rec/missing', '/tmp/rec/d', '/tmp/rec', '/tmp/rec/nope'];
   const out = parseProbeOutput(RECORDED, paths);
 
   it('parses file, link, followed link, directory and missing entries', () => {
@@ -76,11 +115,26 @@ describe('probe output parser (recorded output)', () => {
     expect(lf).toMatchObject({ type: 'file', checksum: expect.stringMatching(/^5891/) });
     expect(d).toMatchObject({ type: 'directory', mode: 0o755, executable: true });
     expect(missing!.exists).toBe(false);
+    expect(out.user).toBe('root');
+    expect(out.group).toBe('root');
+  });
+
+  it('copies an entry that was the same unfollowed (= N) and reads exists-only entries', () => {
+    const [, , , d, , dFollowed, parent, nope] = out.stats;
+    expect(dFollowed).toEqual({ ...d, path: '/tmp/rec/d' });
+    expect(parent).toMatchObject({ path: '/tmp/rec', exists: true });
+    expect(nope).toMatchObject({ path: '/tmp/rec/nope', exists: false });
+  });
+
+  it('reads id without names, and the older "I user group" line', () => {
+    expect(parseProbeOutput('I uid=1234 gid=1234 groups=1234\n', []).user).toBe('1234');
+    expect(parseProbeOutput('I uid=1000(ann) gid=100(users) groups=100(users)\n', [])).toMatchObject({ user: 'ann', group: 'users' });
+    expect(parseProbeOutput('I ann users\n', [])).toMatchObject({ user: 'ann', group: 'users' });
   });
 
   it("builds Ansible's stat dict", () => {
     const s = statDict(out.stats[0]!);
-    expect(s).toMatchObject({ exists: true, path: '/tmp/rec/f', mode: '0640', isreg: true, isdir: false, islnk: false, pw_name: 'root', rusr: true, rgrp: true, roth: false, size: 6, mtime: 1795320744 });
+    expect(s).toMatchObject({ exists: true, path: '/tmp/rec/f', mode: '0640', isreg: true, isdir: false, islnk: false, pw_name: 'root', rusr: true, rgrp: true, roth: false, size: 6, mtime: 1795330701 });
     expect(statDict(out.stats[1]!)).toMatchObject({ islnk: true, lnk_target: 'f', lnk_source: '/tmp/rec/f' });
     expect(statDict(out.stats[4]!)).toEqual({ exists: false });
   });
@@ -88,6 +142,61 @@ describe('probe output parser (recorded output)', () => {
   it('quotes every path in the script', () => {
     const s = probeScript([{ path: "/x/a'b $(rm -rf /)`x`;\n" }]);
     expect(s).toContain(`p='/x/a'\\''b $(rm -rf /)\`x\`;\n'`);
+  });
+});
+
+describe('probePaths on this machine (sh)', () => {
+  const scripts: string[] = [];
+  const ctx = {
+    run: async (script: string) => {
+      scripts.push(script);
+      const r = spawnSync('sh', ['-c', script], { encoding: 'utf8' });
+      return { rc: r.status ?? 255, stdout: r.stdout, stderr: r.stderr, shown: 'probe' };
+    },
+  } as unknown as ModuleContext;
+
+  it('probes a path asked twice once, reuses the unfollowed stat of a non-link, follows links', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsplay-probe-'));
+    try {
+      writeFileSync(join(dir, 'f'), 'hello\n');
+      symlinkSync('f', join(dir, 'l'));
+      const f = join(dir, 'f');
+      const l = join(dir, 'l');
+      const out = await probePaths(ctx, [
+        { path: f, checksum: 'sha1', contentMax: 10 },
+        { path: f, checksum: 'sha1', contentMax: 10 },
+        { path: f, follow: true, checksum: 'sha1', contentMax: 10 },
+        { path: l },
+        { path: l, follow: true },
+        { path: join(dir, 'nope'), existsOnly: true },
+      ]);
+      expect(scripts.at(-1)).not.toContain("'@@ 5'");
+      const [a, b, c, link, target, nope] = out.stats;
+      expect(a).toMatchObject({ exists: true, type: 'file', size: 6, checksum: 'f572d396fae9206628714fb2ce00f72e94f2258f' });
+      expect(a!.content!.toString()).toBe('hello\n');
+      expect(b).toEqual(a);
+      expect(c).toEqual(a);
+      expect(link).toMatchObject({ type: 'link', linkTarget: 'f' });
+      expect(target).toMatchObject({ type: 'file', size: 6, inode: a!.inode });
+      expect(nope!.exists).toBe(false);
+      expect(out.umask).toBe(parseInt(spawnSync('sh', ['-c', 'umask'], { encoding: 'utf8' }).stdout, 8));
+      expect(out.user).toBe(spawnSync('id', ['-un'], { encoding: 'utf8' }).stdout.trim());
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('returns no content above contentMax', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsplay-probe-'));
+    try {
+      writeFileSync(join(dir, 'big'), 'x'.repeat(100));
+      const out = await probePaths(ctx, [{ path: join(dir, 'big'), follow: true, contentMax: 99 }], { who: false });
+      expect(out.stats[0]).toMatchObject({ exists: true, size: 100 });
+      expect(out.stats[0]!.content).toBeUndefined();
+      expect(scripts.at(-1)).not.toContain('id');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
