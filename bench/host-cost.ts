@@ -1,0 +1,187 @@
+/**
+ * Where the host-side cost of a run goes (issue 7, docs/benchmarks.md "Host
+ * side"): one playbook of N copies of one task type on K sshd hosts, run once
+ * to converge, then measured on the no-op rerun:
+ * - processes started on the whole machine (`processes` of /proc/stat; other
+ *   work on the machine adds noise, so compare with --copies 1),
+ * - controller CPU and wall time,
+ * - with --strace (1 host): the exact clone/execve counts of that host.
+ *
+ * - with --perf: host 0's CPU by command name (sshd, sh, stat...) over one run.
+ *
+ *   node dist/bench/host-cost.js --task copy --copies 20 [--hosts 1] [--strace] [--perf]
+ *   [--tsplay path/to/engine/cli/main.js]   (default: this checkout's dist)
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startBenchSshd, type BenchSshd } from './lib/sshd.js';
+import { bigFileContent, preparePlaybook } from './lib/workload.js';
+import { repoRoot } from './lib/tools.js';
+
+/** one task of each kind, as in bench/playbook/site.yml; `{{ i }}` makes copies distinct */
+const TASKS: Record<string, string> = {
+  file: 'file: { path: "{{ root }}/d{{ i }}", state: directory, mode: "0755" }',
+  copy: 'copy: { content: "name={{ i }}\\n", dest: "{{ root }}/c{{ i }}.conf", mode: "0644" }',
+  copybig: 'copy: { src: big.bin, dest: "{{ root }}/big{{ i }}.bin" }',
+  template: 'template: { src: one.j2, dest: "{{ root }}/t{{ i }}.cfg", mode: "0644" }',
+  lineinfile: 'lineinfile: { path: "{{ root }}/l{{ i }}.conf", line: "managed=yes", create: true, mode: "0644" }',
+  creates: 'command: touch {{ root }}/m{{ i }}\n      args: { creates: "{{ root }}/m{{ i }}" }',
+  stat: 'stat: { path: "{{ root }}" }',
+  command: 'command: cat /etc/hostname\n      changed_when: false',
+  debug: 'debug: { msg: "{{ i }}" }',
+};
+
+function playbookFor(task: string, copies: number): string {
+  const tasks = Array.from({ length: copies }, (_, i) => `    - name: t${i}\n      vars: { i: ${i} }\n      ${TASKS[task]!}\n`);
+  return [
+    '- hosts: bench',
+    '  gather_facts: false',
+    '  vars: { root: "{{ workdir }}/cost", app_name: benchapp, app_port: 5432, peers: [a, b] }',
+    '  tasks:',
+    '    - name: root',
+    '      file: { path: "{{ root }}", state: directory }',
+    ...tasks,
+  ].join('\n');
+}
+
+const machineProcesses = (): number => Number(/^processes (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))![1]);
+
+/** utime, stime, cutime, cstime in clock ticks (fields 14-17) */
+function procTimes(pid: number | 'self'): number[] {
+  const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return [11, 12, 13, 14].map((i) => Number(fields[i]));
+}
+
+const TICK_S = 0.01;
+const reapedTicks = (pid: number | 'self'): number => {
+  const t = procTimes(pid);
+  return t[2]! + t[3]!;
+};
+
+interface Sample {
+  wallS: number;
+  processes: number;
+  controllerCpuS: number;
+  exitCode: number;
+  stderr: string;
+}
+
+async function runOnce(cmd: string[], cwd: string): Promise<Sample> {
+  const ctlBefore = reapedTicks('self');
+  const procBefore = machineProcesses();
+  const t0 = process.hrtime.bigint();
+  const child = spawn(cmd[0]!, cmd.slice(1), { cwd, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, TSPLAY_CONFIG: '' } });
+  let stderr = '';
+  child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+  const exitCode = await new Promise<number>((resolve) => child.once('close', (c) => resolve(c ?? -1)));
+  const wallS = Number(process.hrtime.bigint() - t0) / 1e9;
+  const processes = machineProcesses() - procBefore;
+  return { wallS, processes, controllerCpuS: (reapedTicks('self') - ctlBefore) * TICK_S, exitCode, stderr };
+}
+
+/** exact clone/execve counts of one host during one run (strace -f on its listener) */
+async function straceCounts(cmd: string[], cwd: string, pid: number): Promise<string> {
+  const out = join(tmpdir(), `host-cost-strace-${process.pid}`);
+  const tracer = spawn('strace', ['-f', '-c', '-o', out, '-e', 'trace=clone,clone3,fork,vfork,execve', '-p', String(pid)], { stdio: 'ignore' });
+  await new Promise((r) => setTimeout(r, 500));
+  spawnSync(cmd[0]!, cmd.slice(1), { cwd, stdio: 'ignore', env: { ...process.env, TSPLAY_CONFIG: '' } });
+  await new Promise((r) => setTimeout(r, 300));
+  tracer.kill('SIGINT');
+  await new Promise((r) => tracer.once('close', r));
+  const text = readFileSync(out, 'utf8');
+  rmSync(out, { force: true });
+  return text;
+}
+
+async function waitPort(port: number): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const ok = spawnSync('bash', ['-c', `exec 3<>/dev/tcp/127.0.0.1/${port}`], { stdio: 'ignore' }).status === 0;
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`port ${port} did not open`);
+}
+
+/**
+ * Host 0's CPU by command name over one run: its sshd is restarted in the
+ * foreground under `perf record` (task-clock, one sample per 0.1 ms of CPU,
+ * inherited by every process it forks), then `perf report --sort comm`.
+ */
+async function perfHost(cmd: string[], cwd: string, sshd: BenchSshd): Promise<string> {
+  const host = sshd.hosts[0]!;
+  const conf = join(sshd.root, 'sshd_0.conf');
+  const data = join(tmpdir(), `host-cost-perf-${process.pid}.data`);
+  sshd.kill(host);
+  await new Promise((r) => setTimeout(r, 300));
+  const perf = spawn('perf', ['record', '-q', '-e', 'task-clock', '-c', '100000', '-o', data, '--', '/usr/sbin/sshd', '-D', '-f', conf, '-E', host.log], { stdio: 'ignore' });
+  await waitPort(host.port);
+  spawnSync(cmd[0]!, cmd.slice(1), { cwd, stdio: 'ignore', env: { ...process.env, TSPLAY_CONFIG: '' } });
+  await new Promise((r) => setTimeout(r, 300));
+  const pid = Number(readFileSync(join(sshd.root, 'sshd_0.pid'), 'utf8').trim());
+  if (pid > 1) process.kill(pid, 'SIGTERM');
+  await new Promise((r) => perf.once('close', r));
+  const report = spawnSync('perf', ['report', '-i', data, '--sort', 'comm', '--stdio', '-n', '-q'], { encoding: 'utf8' }).stdout;
+  rmSync(data, { force: true });
+  // samples are 0.1 ms of CPU each
+  return report
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => {
+      const [pct, samples, comm] = l.trim().split(/\s+/);
+      return `  ${comm}: ${(Number(samples) / 10).toFixed(1)} ms (${pct})`;
+    })
+    .join('\n');
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      task: { type: 'string', default: 'copy' },
+      copies: { type: 'string', default: '20' },
+      hosts: { type: 'string', default: '1' },
+      reps: { type: 'string', default: '3' },
+      strace: { type: 'boolean' },
+      perf: { type: 'boolean' },
+      tsplay: { type: 'string' },
+    },
+  });
+  const task = values.task!;
+  if (task !== 'site' && !TASKS[task]) throw new Error(`unknown task ${task}: site, ${Object.keys(TASKS).join(', ')}`);
+  const hosts = Number(values.hosts);
+  const runDir = mkdtempSync(join(tmpdir(), 'tsplay-host-cost-'));
+  const site = preparePlaybook(runDir);
+  const playbook = task === 'site' ? site : join(runDir, 'playbook', 'cost.yml');
+  if (task !== 'site') writeFileSync(playbook, playbookFor(task, Number(values.copies)));
+  mkdirSync(join(runDir, 'playbook', 'files'), { recursive: true });
+  writeFileSync(join(runDir, 'playbook', 'files', 'big.bin'), bigFileContent());
+  const sshd = await startBenchSshd(hosts, { logLevel: 'ERROR' });
+  try {
+    const inventory = join(runDir, 'hosts.ini');
+    writeFileSync(inventory, sshd.inventoryIni('bench'));
+    const main = values.tsplay ?? join(repoRoot(), 'dist', 'engine', 'cli', 'main.js');
+    const launcher = `import(${JSON.stringify(main)}).then((m) => m.main(process.argv.slice(1)))`;
+    const cmd = [process.execPath, '--input-type=module', '-e', launcher, 'run', playbook, '-i', inventory, '-o', 'json', '-f', String(hosts), '-T', '60'];
+    const converge = await runOnce(cmd, runDir);
+    if (converge.exitCode !== 0) throw new Error(`converge failed (${converge.exitCode}): ${converge.stderr.slice(-2000)}`);
+    const samples: Sample[] = [];
+    for (let r = 0; r < Number(values.reps); r++) samples.push(await runOnce(cmd, runDir));
+    const med = (f: (s: Sample) => number) => [...samples.map(f)].sort((a, b) => a - b)[Math.floor(samples.length / 2)]!;
+    const line = {
+      task, copies: task === 'site' ? 20 : Number(values.copies), hosts,
+      wallS: med((s) => s.wallS), processes: med((s) => s.processes), controllerCpuS: med((s) => s.controllerCpuS),
+      load: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),
+    };
+    process.stdout.write(`${JSON.stringify(line)}\n`);
+    if (values.strace) process.stdout.write(await straceCounts(cmd, runDir, sshd.hosts[0]!.pid));
+    if (values.perf) process.stdout.write(`host 0 CPU by command:\n${await perfHost(cmd, runDir, sshd)}\n`);
+  } finally {
+    sshd.stop();
+    rmSync(runDir, { recursive: true, force: true });
+  }
+}
+
+await main();
