@@ -2,7 +2,7 @@
 import type { LimitFunction } from 'p-limit';
 import type { HostStats, TaskRef } from '../output/events.js';
 import type { HostVarLayers } from '../inventory/types.js';
-import type { Play, Task, TaskNode, VarsMap } from '../playbook/model.js';
+import type { DynamicInclude, Play, Task, TaskNode, VarsMap } from '../playbook/model.js';
 import type { SharedRun } from './run-once.js';
 import type { RedactingEmitter } from './emitter.js';
 import type { HostState } from './host-state.js';
@@ -35,14 +35,17 @@ export interface RunContext {
   includeCache: Map<string, Promise<TaskNode[]>>;
 }
 
+/** A handler as the executor runs it: a task, or an include_tasks run whole when notified. */
+export type HandlerNode = Task | DynamicInclude;
+
 export interface PlayContext {
   run: RunContext;
   play: Play;
   playIndex: number;
   /** all hosts the play matched (ansible_play_hosts_all) */
   playHosts: string[];
-  /** play handlers, plus handlers of included roles */
-  handlers: Task[];
+  /** play handlers, plus handlers of included roles; handler blocks flattened */
+  handlers: HandlerNode[];
   /** vars_files per host, loaded at play start */
   varsFiles: Map<string, VarsMap>;
   taskRefs: WeakMap<object, TaskRef>;

@@ -1,5 +1,5 @@
 /** What the executor remembers about one host for the whole run. */
-import type { Task, VarsMap } from '../playbook/model.js';
+import type { DynamicInclude, Task, VarsMap } from '../playbook/model.js';
 
 export class HostState {
   /** gathered facts (ansible_facts) */
@@ -13,8 +13,8 @@ export class HostState {
   /** a task failed and was not rescued: the host leaves the play (and later plays) */
   failed = false;
   unreachable = false;
-  /** handlers notified and not yet run, by handler task */
-  readonly notified = new Set<Task>();
+  /** handlers notified and not yet run, by handler node */
+  readonly notified = new Set<Task | DynamicInclude>();
 
   constructor(readonly name: string) {}
 

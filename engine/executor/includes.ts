@@ -4,7 +4,7 @@
  * strategy keeps them in step.
  */
 import { isAbsolute, join } from 'node:path';
-import type { DynamicInclude, Task, TaskNode, VarsMap } from '../playbook/model.js';
+import type { DynamicInclude, TaskNode, VarsMap } from '../playbook/model.js';
 import type { TaskResult } from '../results.js';
 import type { BatchContext } from './context.js';
 import { ensureLayers } from './context.js';
@@ -18,12 +18,13 @@ import { taskRef } from './task-ref.js';
 import { taskVarsFor } from './task-vars.js';
 import type { IncludedPart, Outcome } from './walker.js';
 import { hostStateOf } from './host-state.js';
+import { flattenHandlers } from './handlers.js';
 
-export async function runIncludeGroup(bc: BatchContext, node: DynamicInclude, entries: GroupEntry[]): Promise<Map<string, Outcome>> {
+export async function runIncludeGroup(bc: BatchContext, node: DynamicInclude, entries: GroupEntry[], handler = false): Promise<Map<string, Outcome>> {
   const run = bc.play.run;
   const ref = taskRef(bc.play, node);
   await ensureLayers(run);
-  run.emitter.emit({ type: 'task_start', v: 1, task: ref, hosts: entries.map((e) => e.host), handler: false });
+  run.emitter.emit({ type: 'task_start', v: 1, task: ref, hosts: entries.map((e) => e.host), handler });
   const outcomes = new Map<string, Outcome>();
   for (const e of entries) {
     const started = Date.now();
@@ -39,7 +40,7 @@ export async function runIncludeGroup(bc: BatchContext, node: DynamicInclude, en
     }
     const failed = result.status === 'failed';
     countResult(run.stats, e.host, result, { rescued: failed && e.scope.rescuable, ignoreErrors: false, ignoreUnreachable: false });
-    run.emitter.emit({ type: 'host_result', v: 1, task: ref, host: e.host, result, durationMs: Date.now() - started, handler: false });
+    run.emitter.emit({ type: 'host_result', v: 1, task: ref, host: e.host, result, durationMs: Date.now() - started, handler });
     if (failed && !e.scope.rescuable) hostStateOf(run.hosts, e.host).failed = true;
     outcomes.set(e.host, { kind: 'include', flow: failed ? 'failed' : 'continue', parts, failure: failed ? { task: node, result: { failed: true, msg: result.msg } } : undefined });
   }
@@ -88,8 +89,6 @@ function loadTasks(bc: BatchContext, node: DynamicInclude, target: string): Prom
 async function loadRoleTasks(bc: BatchContext, node: DynamicInclude, name: string): Promise<TaskNode[]> {
   const pc = bc.play;
   const included = await pc.run.services.includeRole({ name, from: node.from, playbookDir: pc.run.opts.playbook.dir, source: node.source, params: node.params, apply: node.apply });
-  for (const h of included.handlers) {
-    if (h.kind === 'task' && !pc.handlers.includes(h as Task)) pc.handlers.push(h as Task);
-  }
+  for (const h of flattenHandlers(included.handlers)) if (!pc.handlers.includes(h)) pc.handlers.push(h);
   return included.tasks;
 }

@@ -1,6 +1,6 @@
 /** `notify:` resolution: by handler name, "role : name", or `listen` topic. */
 import type { Task } from '../playbook/model.js';
-import type { BatchContext, PlayContext } from './context.js';
+import type { BatchContext, HandlerNode, PlayContext } from './context.js';
 import { hostStateOf } from './host-state.js';
 import type { Scope } from './scope.js';
 import { taskVarsFor } from './task-vars.js';
@@ -30,9 +30,10 @@ function renderNames(bc: BatchContext, host: string, task: Task, scope: Scope): 
   }
 }
 
-function handlerAnswers(pc: PlayContext, h: Task, name: string): boolean {
+function handlerAnswers(_pc: PlayContext, h: HandlerNode, name: string): boolean {
   const own = h.name ?? '';
-  if (own === name || h.listen.includes(name)) return true;
-  if (h.role && (`${h.role.name} : ${own}` === name || h.listen.some((l) => `${h.role!.name} : ${l}` === name))) return true;
+  const listen = h.listen ?? [];
+  if (own === name || listen.includes(name)) return true;
+  if (h.role && (`${h.role.name} : ${own}` === name || listen.some((l) => `${h.role!.name} : ${l}` === name))) return true;
   return false;
 }

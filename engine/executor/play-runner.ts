@@ -3,6 +3,7 @@ import { isAbsolute, join } from 'node:path';
 import type { Play, Task, VarsMap } from '../playbook/model.js';
 import type { BatchContext, PlayContext, RunContext } from './context.js';
 import { ensureLayers } from './context.js';
+import { flattenHandlers } from './handlers.js';
 import { hostStateOf } from './host-state.js';
 import { orderHosts, splitBatches } from './batches.js';
 import { statsOf } from './stats.js';
@@ -18,7 +19,7 @@ export async function runPlay(run: RunContext, play: Play, playIndex: number): P
     play,
     playIndex,
     playHosts: hosts,
-    handlers: play.handlers.filter((h): h is Task => h.kind === 'task'),
+    handlers: flattenHandlers(play.handlers),
     varsFiles: new Map(),
     taskRefs: new WeakMap(),
     nextTaskNumber: 0,

@@ -15,21 +15,22 @@ import { effectiveTags } from './scope.js';
 import { exceedsMaxFail } from './batches.js';
 import type { HostWalker, Step, StepPath } from './walker.js';
 
-export async function executeStep(bc: BatchContext, step: Step, entries: GroupEntry[]): Promise<Outcomes> {
+/** `handler`: the step belongs to an include_tasks handler (its events say so). */
+export async function executeStep(bc: BatchContext, step: Step, entries: GroupEntry[], handler = false): Promise<Outcomes> {
   const run = bc.play.run;
   if (step.kind === 'flush') return flushHandlers(bc, entries.map((e) => e.host));
   if (step.kind === 'include') {
     if (!shouldRunByTags(effectiveTags(step.node, step.scope), run.tagFilter)) {
       return new Map(entries.map((e) => [e.host, { kind: 'include', flow: 'continue', parts: [] }]));
     }
-    return runIncludeGroup(bc, step.node, entries);
+    return runIncludeGroup(bc, step.node, entries, handler);
   }
   const task = step.task;
   const implicit = task === bc.play.gatherTask;
   if (task.module === 'meta' && metaAction(task) !== 'flush_handlers' && run.startAtPending) return allContinue(entries);
   if (task.module === 'meta') return shouldRunByTags(effectiveTags(task, step.scope), run.tagFilter) ? runMeta(bc, task, entries) : allContinue(entries);
   if (!(await selectTask(bc, task, step.scope, implicit))) return allContinue(entries);
-  return runTaskGroup(bc, task, entries, false);
+  return runTaskGroup(bc, task, entries, handler);
 }
 
 function stopped(bc: BatchContext): boolean {
@@ -48,7 +49,7 @@ function checkFailures(bc: BatchContext): void {
   }
 }
 
-export async function runLinear(bc: BatchContext, walkers: Map<string, HostWalker>): Promise<void> {
+export async function runLinear(bc: BatchContext, walkers: Map<string, HostWalker>, handler = false): Promise<void> {
   const pending = new Map<string, Step>();
   for (const [host, w] of walkers) {
     const n = await w.next(undefined as never);
@@ -57,7 +58,7 @@ export async function runLinear(bc: BatchContext, walkers: Map<string, HostWalke
   while (pending.size > 0 && !stopped(bc)) {
     const group = pickGroup(pending).sort((a, b) => bc.batch.indexOf(a) - bc.batch.indexOf(b));
     const step = pending.get(group[0]!)!;
-    const outcomes = await executeStep(bc, step, group.map((host) => ({ host, scope: scopeOf(pending.get(host)!) })));
+    const outcomes = await executeStep(bc, step, group.map((host) => ({ host, scope: scopeOf(pending.get(host)!) })), handler);
     for (const host of group) {
       pending.delete(host);
       const n = await walkers.get(host)!.next(outcomes.get(host) ?? { kind: 'task', flow: 'continue' });

@@ -67,6 +67,14 @@ async function* walkNodes(nodes: TaskNode[], scope: Scope, path: StepPath): Asyn
   return 'continue';
 }
 
+/** The tasks an include_tasks handler pulled in, for one host: a walk of their own. */
+export async function* walkIncludedParts(node: DynamicInclude, scope: Scope, parts: IncludedPart[]): HostWalker {
+  for (let j = 0; j < parts.length; j++) {
+    const flow = yield* walkNodes(parts[j]!.nodes, includeScope(scope, node, parts[j]!.params), [j]);
+    if (flow !== 'continue') return;
+  }
+}
+
 async function* walkInclude(node: DynamicInclude, scope: Scope, path: StepPath): AsyncGenerator<Step, Flow, Outcome> {
   const out = yield { kind: 'include', node, scope, path };
   if (out.kind !== 'include' || out.flow !== 'continue') return out.flow;

@@ -32,6 +32,7 @@ interface IncludeParts {
   notify: string[];
   apply?: ApplyKeywords;
   argsEntry?: MapEntry;
+  listen?: string[];
 }
 
 const ROLE_OPTIONS = ['name', 'tasks_from', 'vars_from', 'defaults_from', 'handlers_from', 'public', 'allow_duplicates', 'rolespec_validate', 'apply'];
@@ -59,6 +60,8 @@ function readIncludeKeywords(ctx: LoadCtx, scope: FileScope, input: IncludeInput
     else if (e.key === 'apply' && dynamic) parts.apply = readApply(ctx, scope, e.value);
     else if (e.key === 'args') parts.argsEntry = e;
     else if (e.key === 'register') continue;
+    // an include_tasks handler answers to topics; on an import, checkHandlerShape reports it
+    else if (e.key === 'listen' && scope.handlers) parts.listen = dynamic ? asStringList({ ctx, y: scope.y, node: e.value, key: e.key }) : undefined;
     else reportAt(ctx, scope.y, e.keyNode, 'TSPLAY_UNKNOWN_KEY', `unknown keyword '${e.key}' on ${input.include.key}${didYouMean(e.key, Object.keys(INCLUDE_KEYWORDS))}`, { excerpt: e.key });
   }
   return parts;
@@ -158,14 +161,17 @@ async function includeTasks(ctx: LoadCtx, scope: FileScope, input: IncludeInput,
   const node = dynamicNode(parts, { kind: 'include_tasks', target: file ?? '', params });
   if (ctx.checking && file !== undefined && !isTemplated(file)) {
     const found = findTaskFile(ctx, scope, { file, node: input.include.value ?? input.include.keyNode, what: 'include_tasks' });
-    if (found) await loadTasksOf(ctx, { ...scope, baseDir: dirname(found) }, found, nodePos(scope.y, input.include.value));
+    // read as the run-time loader reads it: the file of an include_tasks handler is run as tasks
+    if (found) await loadTasksOf(ctx, { ...scope, baseDir: dirname(found), handlers: false }, found, nodePos(scope.y, input.include.value));
   }
   return node;
 }
 
 function dynamicNode(parts: IncludeParts, what: { kind: DynamicInclude['kind']; target: string; params: VarsMap; from?: RoleFrom; public?: boolean }): DynamicInclude {
   const { loop, loopKind, loopControl } = parts.loop;
-  return { ...parts.kw, ...what, params: { ...what.params, ...parts.kw.vars }, loop, loopKind, loopControl, notify: parts.notify, apply: parts.apply };
+  const node: DynamicInclude = { ...parts.kw, ...what, params: { ...what.params, ...parts.kw.vars }, loop, loopKind, loopControl, notify: parts.notify, apply: parts.apply };
+  if (parts.listen) node.listen = parts.listen;
+  return node;
 }
 
 interface RoleOptions {

@@ -1,7 +1,7 @@
 /**
  * Static check: every `notify` names a handler (by name or listen topic) of
  * its play. Skipped for plays whose handler set is only known at run time
- * (include_role anywhere, includes among handlers) and for templated names.
+ * (include_role anywhere) and for templated names.
  */
 import { report, type LoadCtx } from './context.js';
 import type { Play, Task, TaskNode } from './model.js';
@@ -14,15 +14,24 @@ function walk(nodes: TaskNode[], visit: (n: TaskNode) => void): void {
   }
 }
 
+/**
+ * Names a notify may use: handler tasks (also inside handler blocks and from
+ * import_tasks) and include_tasks handlers, by name or listen topic. A block's
+ * name is not one (Ansible cannot notify a block), nor are the tasks of an
+ * include_tasks handler's file.
+ */
 function handlerNames(play: Play): Set<string> | undefined {
   const names = new Set<string>();
   let dynamic = false;
   walk(play.handlers, (n) => {
-    if (n.kind === 'include_tasks' || n.kind === 'include_role') dynamic = true;
-    if (n.name) names.add(n.name);
-    if (n.kind === 'task') for (const t of n.listen) names.add(t);
-    // a role handler is also known as "role : name"
-    if (n.name && n.role) names.add(`${n.role.name} : ${n.name}`);
+    if (n.kind === 'include_role') dynamic = true;
+    if (n.kind === 'block') return;
+    const own = [...(n.name ? [n.name] : []), ...(n.kind === 'task' ? n.listen : (n.listen ?? []))];
+    for (const name of own) {
+      names.add(name);
+      // a role handler is also known as "role : name"
+      if (n.role) names.add(`${n.role.name} : ${name}`);
+    }
   });
   return dynamic ? undefined : names;
 }

@@ -9,6 +9,7 @@ import { asConditions, asConditionsOrBool, asNumber, asNumberOrTemplate, asStrin
 import { findAction, looksLikeModule, resolveAction, type ResolvedAction } from './action.js';
 import { applyAll, inheritable } from './inherit.js';
 import { parseInclude } from './includes.js';
+import { checkHandlerShape } from './handler-shapes.js';
 import { checkModuleArgsAt, checkTaskTemplates, checkTemplateSource } from './task-checks.js';
 import { describeType, isMapNode, isSeqNode, mapEntries, seqItems, toValue, type MapEntry } from './ynode.js';
 import { didYouMean } from './suggest.js';
@@ -31,8 +32,9 @@ export async function parseTaskNode(ctx: LoadCtx, scope: FileScope, node: Node):
     return [];
   }
   const entries = mapEntries(scope.y, node);
-  if (entries.some((e) => e.key === 'block')) return [await parseBlock(ctx, scope, node, entries)];
   const include = entries.find((e) => includeActionOf(e.key));
+  checkHandlerShape(ctx, scope, entries, include);
+  if (entries.some((e) => e.key === 'block')) return [await parseBlock(ctx, scope, node, entries)];
   if (include) return parseInclude(ctx, scope, { node, entries, include });
   const task = parseTask(ctx, scope, node, entries);
   return task ? [task] : [];
