@@ -118,6 +118,15 @@ describe.skipIf(!canTest)('become_method su with a password (pty) on a real sshd
     await other.close();
   });
 
+  it('with a password set but none asked (connected as root), the pty shell works the same', async () => {
+    const asRoot = connectionTo(h, h.hosts[1]!);
+    try {
+      expect(await asRoot.run('id -un; echo e >&2', { become: su })).toMatchObject({ rc: 0, stdout: `${B}\n`, stderr: 'e\n' });
+    } finally {
+      await asRoot.close();
+    }
+  });
+
   it('su without a password from an unprivileged user says what is missing', async () => {
     const other = connectionTo(h, h.hosts[0]!, { username: A });
     const err = await other.run('id', { become: { method: 'su', user: B } }).catch((e: unknown) => e as Error & { code: string; hint?: string });
