@@ -10,18 +10,22 @@
  *    it prints the prompt and flushes pending input after the read, so
  *    nothing is lost and nothing extra reaches the shell. A second prompt,
  *    or su exiting, means the password was rejected.
- * 3. Inside, as the become user: `stty raw -echo -iexten` (from here every byte
- *    we send reaches sh unchanged, and a line may be longer than the 4 KB a
- *    canonical terminal keeps); the pty is saved as fd 9; fds 1 and 2 become
- *    two deleted temporary files (append mode, also open for reading as 7
- *    and 8, see marker.ts): commands never write to the
- *    terminal, so they see no tty on stdout (no pagers, colours or progress
- *    bars) and their stdout and stderr stay apart. `setsid` detaches the
- *    shell from the terminal, so a command that opens /dev/tty fails as it
- *    would without a pty instead of reading our protocol.
+ * 3. Inside, as the become user: `stty raw -echo -iexten` (from here every
+ *    byte we send reaches sh unchanged, and a line may be longer than the
+ *    4 KB a canonical terminal keeps); the pty is saved as fd 9; fds 1 and 2
+ *    become two deleted temporary files (append mode, also open for reading
+ *    as 7 and 8, see marker.ts). Commands never write to the terminal, so
+ *    they see no tty on stdout (no pagers, colours or progress bars) and
+ *    their stdout and stderr stay apart. `setsid` detaches the shell from the
+ *    terminal, so a command that opens /dev/tty fails as it would without a
+ *    pty instead of reading our protocol.
  * 4. The ready marker and every command's markers are mergedMarkerLines: the
  *    two files are copied to the pty in order, each followed by its marker,
- *    and MarkerScanner.pushMerged splits the single stream back.
+ *    then emptied; MarkerScanner.pushMerged splits the single stream back.
+ *    Files rather than fifos or prefixed lines: a file keeps everything until
+ *    the command has ended, so the order on the pty is exact (a background
+ *    reader of a fifo would race the markers), binary output needs no
+ *    escaping, and deleted files leave nothing behind however the shell ends.
  */
 import type { ClientChannel, PseudoTtyOptions } from 'ssh2';
 import { TsplayError } from '../errors.js';
@@ -49,7 +53,7 @@ const SU_PROMPTS = [
 ];
 
 /** a prompt at the very end of the output so far ("Password: ", "root's Password:", "Passwort：") */
-const PROMPT_AT_END = new RegExp(`(?:^|[\\s\\n])(?:\\S+'s )?(?:${SU_PROMPTS.join('|')}) ?[:：]\\s*$`, 'iu');
+const PROMPT_AT_END = new RegExp(`(?:^|\\s)(?:\\S+'s )?(?:${SU_PROMPTS.join('|')}) ?[:：]\\s*$`, 'iu');
 const REJECTED = /authentication failure|incorrect password|sorry|permission denied/i;
 
 export function isSuPrompt(outputSinceAnswer: string): boolean {
