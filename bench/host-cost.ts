@@ -146,6 +146,7 @@ async function main(): Promise<void> {
       reps: { type: 'string', default: '3' },
       strace: { type: 'boolean' },
       perf: { type: 'boolean' },
+      'login-rc': { type: 'boolean' },
       tsplay: { type: 'string' },
     },
   });
@@ -158,7 +159,7 @@ async function main(): Promise<void> {
   if (task !== 'site') writeFileSync(playbook, playbookFor(task, Number(values.copies)));
   mkdirSync(join(runDir, 'playbook', 'files'), { recursive: true });
   writeFileSync(join(runDir, 'playbook', 'files', 'big.bin'), bigFileContent());
-  const sshd = await startBenchSshd(hosts, { logLevel: 'ERROR' });
+  const sshd = await startBenchSshd(hosts, { logLevel: 'ERROR', loginRc: !!values['login-rc'] });
   try {
     const inventory = join(runDir, 'hosts.ini');
     writeFileSync(inventory, sshd.inventoryIni('bench'));

@@ -11,6 +11,7 @@
  *   --tools tsplay,ansible-tuned,ansible-defaults
  *   --no-bytes / --no-startup / --no-doc
  *   --from FILE             rewrite docs/benchmarks.md from a results JSON
+ *   --login-rc              let the hosts' bash read root's ~/.bashrc (see BenchSshdOptions)
  * Results are written after each host count, so an interrupted run keeps what
  * it measured.
  */
@@ -41,6 +42,7 @@ function options(argv: string[]) {
       'no-startup': { type: 'boolean' },
       'no-doc': { type: 'boolean' },
       from: { type: 'string' },
+      'login-rc': { type: 'boolean' },
     },
   });
   const list = (s: string | undefined, d: number[]) => (s ? s.split(',').map(Number) : d);
@@ -58,6 +60,7 @@ function options(argv: string[]) {
     startup: !values['no-startup'],
     doc: !values['no-doc'],
     from: values.from,
+    loginRc: !!values['login-rc'],
   };
 }
 
@@ -72,7 +75,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const results: BenchResults = {
     env: describeEnvironment(`npm run bench --${argv.length ? ` ${argv.join(' ')}` : ''}`),
-    options: { hosts: o.hosts, reps: o.reps, defaultsReps: o.defaultsReps, ansibleMaxHosts: o.ansibleMaxHosts, defaultsMaxHosts: o.defaultsMaxHosts, tools: o.tools },
+    options: { hosts: o.hosts, reps: o.reps, defaultsReps: o.defaultsReps, ansibleMaxHosts: o.ansibleMaxHosts, defaultsMaxHosts: o.defaultsMaxHosts, tools: o.tools, loginRc: o.loginRc },
     samples: [],
     bytes: [],
   };
@@ -87,7 +90,7 @@ export async function main(argv: string[]): Promise<number> {
       if (tool === 'ansible-tuned') return hosts <= o.ansibleMaxHosts ? o.reps : 0;
       return hosts <= o.defaultsMaxHosts ? o.defaultsReps : 0;
     };
-    const r = await runScenario({ hosts, reps: o.reps, repsFor, tools: o.tools, log, accountBytes: o.bytes && hosts === 1 });
+    const r = await runScenario({ hosts, reps: o.reps, repsFor, tools: o.tools, log, accountBytes: o.bytes && hosts === 1, loginRc: o.loginRc });
     results.samples.push(...r.samples);
     results.bytes.push(...r.bytes);
     results.env.loadAfter = loadavg().map((l) => Math.round(l * 100) / 100);

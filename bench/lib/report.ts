@@ -96,7 +96,7 @@ export function renderResults(r: BenchResults): string {
     '',
     `Machine: ${e.nproc} CPUs (${e.cpuModel}), ${e.memoryGb} GB, Linux ${e.kernel}; load average ${e.loadBefore.join(' ')} before, ${(e.loadAfter ?? []).join(' ')} after (the machine is shared: other work ran at the same time).`,
     `Versions: node ${e.node}, tsplay ${e.tsplay}, ${e.ansible}, ${e.openssh}.`,
-    `Repetitions: ${r.options.reps} (ansible defaults: ${r.options.defaultsReps}); Ansible tuned up to ${r.options.ansibleMaxHosts} hosts, defaults up to ${r.options.defaultsMaxHosts}. Median (min–max).`,
+    `Repetitions: ${r.options.reps} (ansible defaults: ${r.options.defaultsReps}); Ansible tuned up to ${r.options.ansibleMaxHosts} hosts, defaults up to ${r.options.defaultsMaxHosts}. Median (min–max). Hosts' login: ${r.options.loginRc ? "bash reads root's ~/.bashrc (pyenv init)" : 'bash without ~/.bashrc (SHLVL=1)'}.`,
     '',
     '### Targets',
     ...targetRows(r),

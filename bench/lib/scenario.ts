@@ -22,6 +22,8 @@ export interface ScenarioOptions {
   log: (line: string) => void;
   /** also run the untimed byte-accounting pass through a relay (first host) */
   accountBytes: boolean;
+  /** the hosts' login shell reads ~/.bashrc (see BenchSshdOptions.loginRc) */
+  loginRc?: boolean;
 }
 
 export interface ScenarioResult {
@@ -53,7 +55,7 @@ function setupFor(sshd: BenchSshd, runDir: string, playbook: string, inventoryTe
 }
 
 export async function runScenario(opts: ScenarioOptions): Promise<ScenarioResult> {
-  const sshd = await startBenchSshd(opts.hosts);
+  const sshd = await startBenchSshd(opts.hosts, { loginRc: opts.loginRc });
   const runDir = mkdtempSync(join(tmpdir(), 'tsplay-bench-run-'));
   // an interrupted bench must not leave N sshd processes behind
   const onSignal = (sig: NodeJS.Signals) => {

@@ -175,9 +175,23 @@ export async function startSshdHosts(count: number, opts: StartOptions = {}): Pr
   };
 }
 
+export interface BenchSshdOptions extends StartOptions {
+  /**
+   * Let the hosts' login shell read the controller user's ~/.bashrc (bash
+   * does so for a command run by sshd). Off by default: the "hosts" share
+   * this machine's root account, whose ~/.bashrc runs `pyenv init` (about 110
+   * processes and a `pyenv rehash` behind a global lock with a 0.1 s retry
+   * loop) at every SSH session; 100 concurrent logins queue on that lock.
+   * Real hosts (lab.md) have no such login. SetEnv SHLVL=1 makes bash skip
+   * ~/.bashrc (it reads it only when SHLVL < 2), for every tool alike.
+   */
+  loginRc?: boolean;
+}
+
 /** The bench's harness: VERBOSE logs, and an inventory that names the known_hosts file. */
-export async function startBenchSshd(count: number, opts: StartOptions = {}): Promise<BenchSshd> {
-  const h = await startSshdHosts(count, { logLevel: 'VERBOSE', ...opts });
+export async function startBenchSshd(count: number, opts: BenchSshdOptions = {}): Promise<BenchSshd> {
+  const sshdExtra = opts.loginRc ? opts.sshdExtra : ['SetEnv SHLVL=1', opts.sshdExtra ?? ''].join('\n');
+  const h = await startSshdHosts(count, { logLevel: 'VERBOSE', ...opts, sshdExtra });
   const inventoryIni = h.inventoryIni;
   return { ...h, inventoryIni: (group = 'hosts', extra = '') => inventoryIni(group, `ansible_ssh_known_hosts_file=${h.knownHostsPath}${extra ? ` ${extra}` : ''}`) };
 }

@@ -56,7 +56,7 @@ export interface Environment {
 
 export interface BenchResults {
   env: Environment;
-  options: { hosts: number[]; reps: number; defaultsReps: number; ansibleMaxHosts: number; defaultsMaxHosts: number; tools: ToolName[] };
+  options: { hosts: number[]; reps: number; defaultsReps: number; ansibleMaxHosts: number; defaultsMaxHosts: number; tools: ToolName[]; loginRc?: boolean };
   samples: Sample[];
   bytes: BytesSample[];
   startup?: StartupResult;
