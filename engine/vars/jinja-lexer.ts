@@ -19,6 +19,15 @@ interface Tokenizer {
   nextToken(): { type: string; value: string } | null;
   /** open `{` inside the current tag */
   tsDepth?: number;
+  /** tokens already decided, returned before lexing on (see numericAttribute) */
+  tsPending?: LexToken[];
+}
+
+interface LexToken {
+  type: string;
+  value: string;
+  lineno: number;
+  colno: number;
 }
 
 /**
@@ -30,6 +39,10 @@ export function installLexerPatches(lexer: { lex(src: string, opts: object): obj
   const proto = Object.getPrototypeOf(lexer.lex('', {})) as Tokenizer;
   const orig = proto.nextToken;
   proto.nextToken = function (this: Tokenizer) {
+    const pending = this.tsPending?.shift();
+    if (pending) return pending;
+    const numeric = this.in_code ? numericAttribute(this) : null;
+    if (numeric) return numeric;
     if (this.in_code && (this.tsDepth ?? 0) > 0 && this.str.charAt(this.index) === '}') {
       const tok = { type: 'right-curly', value: '}', lineno: this.lineno, colno: this.colno };
       this.forward();
@@ -50,6 +63,24 @@ export function installLexerPatches(lexer: { lex(src: string, opts: object): obj
   proto._parseString = function (this: Tokenizer, delimiter: string) {
     return parseStringLiteral(this, delimiter, literalBackslashes && this.tsInVar === true);
   };
+}
+
+/**
+ * Jinja reads `item.0` / `x.1.name` as a subscript with an integer (its
+ * lexer never takes `.0` as part of a float); nunjucks wants a name after
+ * the dot. A `.` followed by digits in code becomes the tokens `[ 0 ]`.
+ */
+function numericAttribute(tk: Tokenizer): LexToken | null {
+  if (tk.str.charAt(tk.index) !== '.') return null;
+  const digits = /^\d+/.exec(tk.str.slice(tk.index + 1, tk.index + 40))?.[0];
+  if (!digits) return null;
+  const at = (type: string, value: string): LexToken => ({ type, value, lineno: tk.lineno, colno: tk.colno });
+  const open = at('left-bracket', '[');
+  tk.forward();
+  const index = at('int', digits);
+  for (let i = 0; i < digits.length; i++) tk.forward();
+  tk.tsPending = [index, at('right-bracket', ']')];
+  return open;
 }
 
 /**
