@@ -6,6 +6,7 @@ import { parseYaml, type YamlDoc } from '../yaml.js';
 import type { Inventory } from '../inventory/types.js';
 import type { RoleInstance, TaskNode } from './model.js';
 import { lineExcerpt, nodePos, rememberSource } from './ynode.js';
+import type { RuntimeGroups } from './runtime-groups.js';
 
 export interface TemplateChecker {
   checkSyntax(text: string, ctx?: { source?: SourcePos }): TsplayError[];
@@ -35,6 +36,8 @@ export interface LoadCtx {
   dynamicVars: boolean;
   /** required role arguments, judged once the whole playbook is read (set_fact/register may define them) */
   pendingRequired: { check: () => void }[];
+  /** groups earlier plays may create at run time (add_host, group_by), for the check of later plays' hosts */
+  runtimeGroups?: RuntimeGroups;
 }
 
 /** What a task list is being read from. */

@@ -6,7 +6,8 @@ import { loadYaml, reportAt, warn, type LoadCtx } from './context.js';
 import { checkTaskTemplates } from './task-checks.js';
 import type { Play } from './model.js';
 import type { YamlDoc } from '../yaml.js';
-import { isTsplayError } from '../errors.js';
+import { formatPos, isTsplayError } from '../errors.js';
+import { runtimeHostsOf } from './runtime-groups.js';
 import { matchHosts, validatePattern } from '../inventory/patterns.js';
 import { asBool, asNumber, asString, type ValueSite } from './values.js';
 import { didYouMean } from './suggest.js';
@@ -143,5 +144,17 @@ export function checkHosts(ctx: LoadCtx, y: YamlDoc, hostsEntry: MapEntry | unde
     if (isTsplayError(e)) ctx.errors.push(e);
     return;
   }
-  if (hosts.length === 0) warn(ctx, 'TSPLAY_NO_HOSTS', `host pattern '${pattern}' matches no host of the inventory`, { source, excerpt: pattern, hint: 'warning: the play will be skipped' });
+  if (hosts.length > 0) return;
+  const runtime = runtimeHostsOf(ctx, pattern);
+  if (runtime?.kind === 'created') return; // by add_host or group_by in an earlier play
+  if (runtime?.kind === 'maybe') {
+    const { by, group } = runtime;
+    warn(ctx, 'TSPLAY_NO_HOSTS', `host pattern '${pattern}' matches no host of the inventory yet: group '${group}' may be created at run time by ${by.module} at ${formatPos(by.source)}`, {
+      source,
+      excerpt: pattern,
+      hint: `warning: '${by.written}' is known only at run time; the play is skipped if no host gets into '${group}'`,
+    });
+    return;
+  }
+  warn(ctx, 'TSPLAY_NO_HOSTS', `host pattern '${pattern}' matches no host of the inventory`, { source, excerpt: pattern, hint: 'warning: the play will be skipped' });
 }

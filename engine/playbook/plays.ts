@@ -12,6 +12,7 @@ import { applyAll } from './inherit.js';
 import { instantiateRole, parseRoleEntry } from './roles.js';
 import { checkTaskTemplates } from './task-checks.js';
 import { checkNotify } from './notify-check.js';
+import { noteRuntimeGroups } from './runtime-groups.js';
 import { isTemplated } from './module-args.js';
 import { didYouMean } from './suggest.js';
 import { describeType, isMapNode, isSeqNode, mapEntries, nodePos, seqItems, toValue, type MapEntry } from './ynode.js';
@@ -43,6 +44,7 @@ export async function loadPlays(ctx: LoadCtx, file: string, from?: SourcePos): P
       else {
         const play = await parsePlay(ctx, y, node, entries);
         if (ctx.checking) checkNotify(ctx, play);
+        noteRuntimeGroups(ctx, play);
         plays.push(play);
       }
     }
