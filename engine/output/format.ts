@@ -85,6 +85,29 @@ export function itemLabel(item: unknown): string {
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 
+/** Keys Ansible keeps when a debug result has `msg` (callback _clean_results). */
+const DEBUG_MSG_KEYS = new Set(['msg', 'exception', 'warnings', 'deprecations']);
+
+/**
+ * What Ansible's default callback prints after `=> ` for a debug result (a
+ * task's or one loop item's): with `msg`, the message alone; with `var`, the
+ * value under its name (plus ansible_loop_var and the item in a loop). Keys
+ * are sorted and indented by 4, as Python's json.dumps(sort_keys=True, indent=4).
+ * Undefined when the result shows nothing (not ok, or a loop's summary).
+ */
+export function debugText(task: TaskRef, r: TaskResult): string | undefined {
+  if (task.module !== 'debug' || r.status !== 'ok' || r.ignored || r.results) return undefined;
+  const data = 'msg' in r.data ? Object.fromEntries(Object.entries(r.data).filter(([k]) => DEBUG_MSG_KEYS.has(k))) : r.data;
+  return JSON.stringify(sortKeysDeep(data), null, 4);
+}
+
+function sortKeysDeep(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeysDeep);
+  if (value === null || typeof value !== 'object') return value;
+  const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return Object.fromEntries(entries.map(([k, v]) => [k, sortKeysDeep(v)]));
+}
+
 /** The lines explaining a failed or unreachable result: message, command, stderr, where. */
 export function failureDetails(r: TaskResult, task: TaskRef): string[] {
   const lines: string[] = [];

@@ -7,7 +7,7 @@
 import { Listr } from 'listr2';
 import type { RunEvent, TaskRef } from './events.js';
 import type { TaskResult } from '../results.js';
-import { banner, colorFor, failureDetails, formatDuration, recapBlock, statusWord, taskTitle, unifiedDiff, type Colors } from './format.js';
+import { banner, colorFor, debugText, failureDetails, formatDuration, itemLabel, recapBlock, statusWord, taskTitle, unifiedDiff, type Colors } from './format.js';
 import type { Renderer, RendererOptions } from './renderer.js';
 
 interface Pending {
@@ -61,6 +61,10 @@ export class LiveRenderer implements Renderer {
         break;
       case 'host_result':
         this.hostResult(e.host, e.result, e.durationMs);
+        break;
+      case 'item_result':
+        // only debug items print something; the host's row shows the loop's overall status
+        this.debugDetail(e.host, e.result);
         break;
       case 'warning':
         if (this.open) this.open.details.push(this.c.yellow(`[WARNING]${e.host ? ` [${e.host}]` : ''}: ${e.message}`));
@@ -137,9 +141,7 @@ export class LiveRenderer implements Renderer {
       open.details.push(this.c.red(`${statusWord(r)}: [${host}] (${formatDuration(durationMs)})`));
       for (const l of failureDetails(r, open.task)) open.details.push(this.c.red(`    ${l}`));
     }
-    if (open.task.module === 'debug' && r.status === 'ok') {
-      open.details.push(`  [${host}] ${JSON.stringify(r.data, null, 2).replace(/\n/g, '\n    ')}`);
-    }
+    this.debugDetail(host, r);
     if (this.opts.diff && r.diff) for (const d of r.diff) open.details.push(unifiedDiff(d).trimEnd());
     let pending = open.hosts.get(host);
     if (!pending) {
@@ -147,6 +149,14 @@ export class LiveRenderer implements Renderer {
       pending = deferred();
     }
     pending.resolve(r);
+  }
+
+  /** debug's value under the task, as `[host] (item=x) => {...}` */
+  private debugDetail(host: string, r: TaskResult): void {
+    const text = this.open ? debugText(this.open.task, r) : undefined;
+    if (text === undefined) return;
+    const item = r.item !== undefined ? ` (item=${itemLabel(r.item)})` : '';
+    this.open!.details.push(`  [${host}]${item} => ${text.replace(/\n/g, '\n  ')}`);
   }
 
   private finishOpen(): void {

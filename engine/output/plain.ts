@@ -3,9 +3,19 @@
  * Ansible's familiar shape, plus durations and the file:line of failures.
  */
 import type { RunEvent } from './events.js';
-import { banner, colorFor, failureDetails, formatDuration, itemLabel, recapBlock, statusWord, taskTitle, unifiedDiff, type Colors } from './format.js';
+import { banner, colorFor, debugText, failureDetails, formatDuration, itemLabel, recapBlock, statusWord, taskTitle, unifiedDiff, type Colors } from './format.js';
 import type { Renderer, RendererOptions } from './renderer.js';
 import type { TaskResult } from '../results.js';
+
+interface HostLine {
+  host: string;
+  r: TaskResult;
+  durationMs?: number;
+  isItem: boolean;
+  delegatedTo?: string;
+  /** debug's value, already formatted (debugText) */
+  debug?: string;
+}
 
 export class PlainRenderer implements Renderer {
   private readonly out: NodeJS.WritableStream;
@@ -36,11 +46,10 @@ export class PlainRenderer implements Renderer {
         this.write(this.c.bold(banner(`${e.handler ? 'RUNNING HANDLER' : 'TASK'} [${taskTitle(e.task)}]`)));
         break;
       case 'item_result':
-        this.hostLine(e.host, e.result, undefined, true);
+        this.hostLine({ host: e.host, r: e.result, isItem: true, debug: debugText(e.task, e.result) });
         break;
       case 'host_result':
-        this.hostLine(e.host, e.result, e.durationMs, false, e.delegatedTo);
-        if (e.task.module === 'debug' && e.result.status === 'ok') this.write(indentJson(e.result.data));
+        this.hostLine({ host: e.host, r: e.result, durationMs: e.durationMs, isItem: false, delegatedTo: e.delegatedTo, debug: debugText(e.task, e.result) });
         if (e.result.status === 'failed' || e.result.status === 'unreachable') {
           for (const l of failureDetails(e.result, e.task)) this.write(this.c.red(`    ${l}`));
         }
@@ -63,7 +72,8 @@ export class PlainRenderer implements Renderer {
     }
   }
 
-  private hostLine(host: string, r: TaskResult, durationMs: number | undefined, isItem: boolean, delegatedTo?: string): void {
+  private hostLine(line: HostLine): void {
+    const { host, r, durationMs, isItem, delegatedTo } = line;
     if (!isItem && r.results && r.results.length > 0 && r.status !== 'failed' && r.status !== 'unreachable') {
       // loop results were shown item by item; the summary line is enough in verbose mode only
       if (this.verbosity < 1) return;
@@ -73,9 +83,11 @@ export class PlainRenderer implements Renderer {
     const took = durationMs !== undefined && this.verbosity >= 1 ? ` ${this.c.dim(formatDuration(durationMs))}` : '';
     const status = statusWord(r);
     const reason = r.status === 'skipped' && this.verbosity >= 1 ? ` (${r.reason})` : '';
-    const msg = r.status === 'ok' || r.status === 'changed' ? this.okMessage(r) : '';
+    // debug shows its value as Ansible does, `=> {` and the JSON on the following lines
+    const msg = line.debug !== undefined ? ` => ${line.debug}` : r.status === 'ok' || r.status === 'changed' ? this.okMessage(r) : '';
     const failedTag = r.status === 'failed' ? ': FAILED!' : r.status === 'unreachable' ? ': UNREACHABLE!' : '';
-    this.write(colorFor(r, this.c)(`${status}: [${target}]${failedTag}${item}${reason}${msg}`) + took);
+    const color = colorFor(r, this.c);
+    this.write(color(`${status}: [${target}]${failedTag}${item}${reason}`) + took + (msg ? color(msg) : ''));
     if (this.showDiff && r.diff) for (const d of r.diff) this.write(unifiedDiff(d).trimEnd());
   }
 
@@ -86,9 +98,4 @@ export class PlainRenderer implements Renderer {
   }
 
   async close(): Promise<void> {}
-}
-
-/** debug output, as Ansible shows it: the returned values as indented JSON. */
-function indentJson(data: Record<string, unknown>): string {
-  return JSON.stringify(data, null, 4).replace(/^/gm, '    ');
 }
