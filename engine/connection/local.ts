@@ -1,8 +1,9 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmod, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { TsplayError } from '../errors.js';
+import { LocalGroups, signalGroup } from './local-groups.js';
 import type { BecomeOptions, CommandResult, Connection, ConnectionStats, PutOptions, RunOptions } from './types.js';
 import { maskSecrets, shellJoin, shellQuote } from './types.js';
 
@@ -39,12 +40,14 @@ function needsShell(become: BecomeOptions | false | undefined): boolean {
 /**
  * `ansible_connection=local`: commands run on the controller through `sh -c`,
  * each in its own process group so a timeout kills the whole command (a
- * `sleep` child would otherwise keep the pipes open). Become wraps the script
+ * `sleep` child would otherwise keep the pipes open), and close() ends what
+ * is still running (local-groups.ts). Become wraps the script
  * with sudo (password on stdin) or, as root, su.
  */
 export class LocalConnection implements Connection {
   readonly host: string;
   private counters: ConnectionStats = { connections: 0, channels: 0, commands: 0, bytesSent: 0 };
+  private readonly groups = new LocalGroups();
 
   constructor(host = 'localhost') {
     this.host = host;
@@ -56,37 +59,40 @@ export class LocalConnection implements Connection {
 
   run(cmd: string | string[], opts: RunOptions = {}): Promise<CommandResult> {
     const script = typeof cmd === 'string' ? cmd : shellJoin(cmd);
-    const started = performance.now();
     this.counters.commands++;
     const problem = localBecomeProblem(opts.become, process.getuid?.());
     if (problem) return Promise.reject(new TsplayError('TSPLAY_AUTH', `${this.host}: ${problem}`, { host: this.host }));
     const { argv, stdinPrefix } = localArgv(script, opts.become);
     const secrets = [...(opts.secrets ?? []), ...(opts.become && opts.become.password ? [opts.become.password] : [])];
-    return new Promise((resolve, reject) => {
-      const child = spawn(argv[0]!, argv.slice(1), {
-        cwd: opts.cwd,
-        env: { ...process.env, ...(opts.env ?? {}) },
-        stdio: ['pipe', 'pipe', 'pipe'],
-        detached: true,
-      });
-      const out: Buffer[] = [];
-      const err: Buffer[] = [];
-      let timedOut = false;
-      const timer = opts.timeoutMs
-        ? setTimeout(() => {
-            timedOut = true;
-            try {
-              if (child.pid) process.kill(-child.pid, 'SIGKILL');
-            } catch {
-              child.kill('SIGKILL');
-            }
-          }, opts.timeoutMs)
-        : undefined;
-      child.stdout.on('data', (d: Buffer) => out.push(d));
-      child.stderr.on('data', (d: Buffer) => err.push(d));
+    const stdin = opts.stdin === undefined ? undefined : typeof opts.stdin === 'string' ? Buffer.from(opts.stdin) : opts.stdin;
+    if (stdin) this.counters.bytesSent += stdin.length;
+    return this.spawnCommand({ argv, stdin: stdinPrefix || stdin ? Buffer.concat([Buffer.from(stdinPrefix), stdin ?? Buffer.alloc(0)]) : undefined, opts, shown: maskSecrets(script, secrets), secrets });
+  }
+
+  /** runs argv in its own process group, tracked so that close() can end it */
+  private spawnCommand(c: { argv: string[]; stdin?: Buffer; opts: RunOptions; shown: string; secrets: string[] }): Promise<CommandResult> {
+    const started = performance.now();
+    const child = spawn(c.argv[0]!, c.argv.slice(1), {
+      cwd: c.opts.cwd,
+      env: { ...process.env, ...(c.opts.env ?? {}) },
+      stdio: ['pipe', 'pipe', 'pipe'],
+      detached: true,
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let timedOut = false;
+    const timer = c.opts.timeoutMs
+      ? setTimeout(() => {
+          timedOut = true;
+          if (!(child.pid && signalGroup(child.pid, 'SIGKILL'))) child.kill('SIGKILL');
+        }, c.opts.timeoutMs)
+      : undefined;
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => err.push(d));
+    const result = new Promise<CommandResult>((resolve, reject) => {
       child.on('error', (e) => {
         if (timer) clearTimeout(timer);
-        reject(new TsplayError('TSPLAY_CONNECTION', `cannot run a command on ${this.host}: ${maskSecrets(e.message, secrets)}`, { host: this.host }));
+        reject(new TsplayError('TSPLAY_CONNECTION', `cannot run a command on ${this.host}: ${maskSecrets(e.message, c.secrets)}`, { host: this.host }));
       });
       child.on('close', (code, signal) => {
         if (timer) clearTimeout(timer);
@@ -95,19 +101,16 @@ export class LocalConnection implements Connection {
           stdout: Buffer.concat(out).toString('utf8'),
           stderr: Buffer.concat(err).toString('utf8'),
           durationMs: performance.now() - started,
-          shown: maskSecrets(script, secrets),
+          shown: c.shown,
           timedOut,
         });
       });
-      child.stdin.on('error', () => undefined);
-      const data = opts.stdin === undefined ? undefined : typeof opts.stdin === 'string' ? Buffer.from(opts.stdin) : opts.stdin;
-      if (stdinPrefix) child.stdin.write(stdinPrefix);
-      if (data) {
-        this.counters.bytesSent += data.length;
-        child.stdin.write(data);
-      }
-      child.stdin.end();
     });
+    if (child.pid) this.groups.add(child.pid, result, () => forgetChild(child));
+    child.stdin.on('error', () => undefined);
+    if (c.stdin) child.stdin.write(c.stdin);
+    child.stdin.end();
+    return result;
   }
 
   async put(content: string | Buffer, remotePath: string, opts: PutOptions = {}): Promise<void> {
@@ -171,7 +174,14 @@ export class LocalConnection implements Connection {
     return Buffer.from(r.stdout, 'base64');
   }
 
-  async close(): Promise<void> {}
+  /**
+   * Ends the commands still running (an interrupted run closes its
+   * connections): SIGTERM to each command's process group, SIGKILL after a
+   * short grace. Without it tsplay lived on until they ended by themselves.
+   */
+  async close(): Promise<void> {
+    await this.groups.terminate();
+  }
 
   stats(): ConnectionStats {
     return { ...this.counters };
@@ -179,6 +189,14 @@ export class LocalConnection implements Connection {
 }
 
 const SIGNALS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGSEGV: 11, SIGPIPE: 13, SIGALRM: 14, SIGTERM: 15 };
+
+/** stops holding the event loop for a command that cannot be ended (it left its group) */
+function forgetChild(child: ChildProcessWithoutNullStreams): void {
+  child.stdout.destroy();
+  child.stderr.destroy();
+  child.stdin.destroy();
+  child.unref();
+}
 
 function signalNumber(signal: string): number {
   return SIGNALS[signal] ?? 0;

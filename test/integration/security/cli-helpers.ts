@@ -7,8 +7,9 @@ export const REPO = resolve(import.meta.dirname, '../../..');
 export const BIN = join(REPO, 'bin/tsplay.js');
 
 /**
- * The connection timeout also bounds the remote shell's start; on a machine
- * loaded by other suites 10 s (the default) is sometimes not enough.
+ * A generous connect timeout: on a machine loaded by other suites the SSH
+ * handshake sometimes takes longer than 10 s (the default). (The remote
+ * shell's start has its own deadline, shellStartTimeoutMs, at least 30 s.)
  */
 const BASE_ENV = { NO_COLOR: '1', TSPLAY_TIMEOUT: '45' };
 
