@@ -1,9 +1,6 @@
 import { shellJoin } from '../../engine/connection/types.js';
 import { defineModule, ModuleFailure } from '../../engine/module-api.js';
-import {
-  failFromCommand, notRunData, pathSkipReason, probePaths, runAndReport, splitArgs, withChdir,
-  type PathFacts,
-} from './exec-common.js';
+import { notRunData, pathSkipReason, probePaths, runExecTask, splitArgs, type PathFacts } from './exec-common.js';
 
 export interface CommandParams {
   cmd?: string;
@@ -90,14 +87,6 @@ export const command = defineModule<CommandParams, PathFacts>({
   },
   async apply(ctx, p) {
     const argv = commandArgv(p);
-    const stdin = p.stdin === undefined ? undefined : p.stdin + (p.stdin_add_newline === false ? '' : '\n');
-    const { data, res } = await runAndReport(ctx, {
-      script: withChdir(shellJoin(argv), p.chdir),
-      shownCmd: argv,
-      stdin,
-      strip: p.strip_empty_ends !== false,
-    });
-    if (res.rc !== 0) failFromCommand(res, ctx, data);
-    return { changed: true, data };
+    return runExecTask(ctx, p, { argv, shown: argv });
   },
 });

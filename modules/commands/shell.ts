@@ -1,7 +1,6 @@
-import { shellJoin } from '../../engine/connection/types.js';
 import { defineModule, ModuleFailure } from '../../engine/module-api.js';
 import { execParamProps, execReturns, stdinProps } from './command.js';
-import { failFromCommand, notRunData, pathSkipReason, probePaths, runAndReport, withChdir, type PathFacts } from './exec-common.js';
+import { notRunData, pathSkipReason, probePaths, runExecTask, type PathFacts } from './exec-common.js';
 
 export interface ShellParams {
   cmd?: string;
@@ -52,14 +51,6 @@ export const shell = defineModule<ShellParams, PathFacts>({
   },
   async apply(ctx, p) {
     const cmd = p.cmd ?? '';
-    const stdin = p.stdin === undefined ? undefined : p.stdin + (p.stdin_add_newline === false ? '' : '\n');
-    const { data, res } = await runAndReport(ctx, {
-      script: withChdir(shellJoin([p.executable ?? '/bin/sh', '-c', cmd]), p.chdir),
-      shownCmd: cmd,
-      stdin,
-      strip: p.strip_empty_ends !== false,
-    });
-    if (res.rc !== 0) failFromCommand(res, ctx, data, cmd);
-    return { changed: true, data };
+    return runExecTask(ctx, p, { argv: [p.executable ?? '/bin/sh', '-c', cmd], shown: cmd, failShown: cmd });
   },
 });
