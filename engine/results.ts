@@ -51,7 +51,8 @@ export type TaskResult = OkResult | ChangedResult | SkippedResult | FailedResult
 export function toRegistered(r: TaskResult): Record<string, unknown> {
   const out: Record<string, unknown> = {
     ...r.data,
-    changed: r.status === 'changed',
+    // a failure that changed something first (a command that ran, failed_when) says so in data.changed
+    changed: r.status === 'changed' || (r.status === 'failed' && r.data.changed === true),
     failed: r.status === 'failed',
   };
   if (r.status === 'skipped') {
