@@ -45,24 +45,43 @@ export async function runItem(ir: ItemRun): Promise<TaskResult> {
   } catch (e) {
     return errorResult(e);
   }
-  const maxAttempts = until && until.length > 0 ? Math.max(1, retries ?? 3) : 1;
+  if (!until || until.length === 0) return applyResultRules(ir, await runOnce(ir));
+  const maxAttempts = untilAttempts(retries);
   let result: TaskResult = { status: 'failed', msg: 'not run', data: {} };
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     result = applyResultRules(ir, await runOnce(ir));
-    if (maxAttempts === 1) return result;
     result.data.attempts = attempt;
-    if (result.status === 'unreachable') return result;
-    if (allHold(ir.bc.play.run.services.templar, until!, conditionVars(ir, result), ir.tctx)) return result;
+    // as Ansible: with a single attempt `until` is never evaluated
+    if (maxAttempts === 1 || result.status === 'unreachable') return result;
+    if (allHold(ir.bc.play.run.services.templar, until, conditionVars(ir, result), ir.tctx)) return result;
     if (attempt < maxAttempts) {
       const message = `FAILED - RETRYING: [${ir.host}]: ${ir.task.name ?? ir.task.moduleAs} (${maxAttempts - attempt} retries left).`;
       ir.bc.play.run.emitter.emit({ type: 'message', v: 1, level: 'info', verbosity: 0, message, host: ir.host });
       await sleep(delay * 1000, ir.bc.play.run.opts.signal);
     }
   }
-  if (result.status !== 'failed') {
-    return { ...result, status: 'failed', msg: `until condition not met after ${maxAttempts} attempts`, data: result.data };
-  }
-  return result;
+  return untilExhausted(result, maxAttempts);
+}
+
+/**
+ * Ansible 2.14 (TaskExecutor._execute): with `until`, `retries: N` means the
+ * first try plus N retries; retries defaults to 3; 0 or less is one attempt.
+ */
+export function untilAttempts(retries: number | undefined): number {
+  if (retries === undefined) return 4;
+  return retries <= 0 ? 1 : retries + 1;
+}
+
+/**
+ * The last attempt did not satisfy `until`: the task fails. Ansible then
+ * registers attempts = retries (one less than the attempts made) and keeps
+ * `changed` (an ignored failure that changed something counts changed).
+ */
+function untilExhausted(result: TaskResult, maxAttempts: number): TaskResult {
+  const changed = result.status === 'changed' || result.data.changed === true;
+  const data = { ...result.data, attempts: maxAttempts - 1, ...(changed ? { changed: true } : {}) };
+  if (result.status === 'failed') return { ...result, data };
+  return { ...result, status: 'failed', msg: `until condition not met after ${maxAttempts} attempts`, data };
 }
 
 async function runOnce(ir: ItemRun): Promise<TaskResult> {
@@ -171,25 +190,38 @@ function conditionVars(ir: ItemRun, result: TaskResult): VarsMap {
   return ir.task.register ? { ...ir.vars, [ir.task.register]: reg } : { ...ir.vars, ...reg };
 }
 
+/**
+ * changed_when then failed_when, as Ansible evaluates them: both apply to
+ * failed results too, and a failed result keeps whether it changed something
+ * in data.changed (command/shell report changed on failure).
+ */
 function applyResultRules(ir: ItemRun, result: TaskResult): TaskResult {
   if (result.status === 'unreachable' || result.status === 'skipped') return result;
-  const { templar } = ir.bc.play.run.services;
   const { changedWhen, failedWhen } = ir.task;
+  if (changedWhen === undefined && failedWhen === undefined) return result;
+  const { templar } = ir.bc.play.run.services;
+  const judge = (cond: string[] | boolean, r: TaskResult): boolean =>
+    typeof cond === 'boolean' ? cond : allHold(templar, cond, conditionVars(ir, r), ir.tctx);
   let out: TaskResult = result;
   try {
-    if (changedWhen !== undefined && out.status !== 'failed') {
-      const changed = typeof changedWhen === 'boolean' ? changedWhen : allHold(templar, changedWhen, conditionVars(ir, out), ir.tctx);
-      out = { ...out, status: changed ? 'changed' : 'ok' } as TaskResult;
-    }
+    if (changedWhen !== undefined) out = withOutcome(out, out.status === 'failed', judge(changedWhen, out));
     if (failedWhen !== undefined) {
-      const failed = typeof failedWhen === 'boolean' ? failedWhen : allHold(templar, failedWhen, conditionVars(ir, out), ir.tctx);
-      if (failed && out.status !== 'failed') out = { ...out, status: 'failed', msg: out.msg ?? 'failed_when condition met' };
-      else if (!failed && out.status === 'failed') out = { ...out, status: 'ok', data: { ...out.data, failed_when_result: false } } as TaskResult;
+      const failed = judge(failedWhen, out);
+      const changed = out.status === 'changed' || out.data.changed === true;
+      out = withOutcome(out, failed, changed);
+      out.data = { ...out.data, failed_when_result: failed };
     }
   } catch (e) {
     return errorResult(e);
   }
   return out;
+}
+
+/** The result with the given failed/changed outcome; a failed result says changed in data.changed. */
+function withOutcome(r: TaskResult, failed: boolean, changed: boolean): TaskResult {
+  const { changed: _old, ...data } = r.data;
+  if (failed) return { ...r, status: 'failed', msg: r.msg ?? 'failed_when condition met', data: changed ? { ...data, changed: true } : data };
+  return { ...r, status: changed ? 'changed' : 'ok', data } as TaskResult;
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {

@@ -58,7 +58,7 @@ describe('loops', () => {
 });
 
 describe('retries and result rules', () => {
-  it('until retries (default 3) and registers attempts', async () => {
+  it('until retries (default 3 retries: 4 attempts, as Ansible 2.14) and registers attempts', async () => {
     const h = await runYaml(`
 - hosts: web
   gather_facts: false
@@ -74,8 +74,8 @@ describe('retries and result rules', () => {
       delay: 0
 `, { inventory: ONE });
     expect(debugMsgs(h.events)).toEqual([2]);
-    expect(eventsOf(h.events, 'message').map((m) => m.message)[0]).toBe('FAILED - RETRYING: [h1]: fake (2 retries left).');
-    expect(probeOrder().filter((x) => x === 'never@h1')).toHaveLength(3);
+    expect(eventsOf(h.events, 'message').map((m) => m.message)[0]).toBe('FAILED - RETRYING: [h1]: fake (3 retries left).');
+    expect(probeOrder().filter((x) => x === 'never@h1')).toHaveLength(4);
     expect(h.results.at(-1)).toBe('fake|h1|failed');
   });
 
