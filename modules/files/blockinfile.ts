@@ -1,5 +1,5 @@
-import { defineModule, ModuleFailure } from '../../engine/module-api.js';
-import { applyEdit, checkEditable, planEdit, probeEdit, type EditFacts, type EditState } from '../lib/edit.js';
+import { defineModule } from '../../engine/module-api.js';
+import { applyEditTask, checkEditable, checkInsertParams, planEdit, probeEdit, type EditFacts, type EditState } from '../lib/edit.js';
 import type { ModeParam } from '../lib/mode.js';
 import { aliased, attrProps, backupProp, pathProps, requireOneOf, validateProp } from '../lib/schema.js';
 import { editBlock, type BlockEditParams } from './blockinfile-edit.js';
@@ -21,7 +21,7 @@ export interface BlockinfileParams extends BlockEditParams {
 const PATH_NAMES = ['path', 'dest', 'destfile', 'name'];
 
 function normalize(p: BlockinfileParams): BlockinfileParams & { path: string } {
-  if (p.insertafter !== undefined && p.insertbefore !== undefined) throw new ModuleFailure('parameters are mutually exclusive: insertbefore|insertafter');
+  checkInsertParams(p);
   return { ...p, path: aliased(p, PATH_NAMES), block: p.block ?? p.content ?? '' };
 }
 
@@ -72,8 +72,5 @@ export const blockinfile = defineModule<BlockinfileParams, EditFacts, EditState>
   },
   probe: (ctx, p) => probeEdit(ctx, normalize(p).path),
   plan: (p, facts, pc) => planBlockinfile(p, facts, pc.noLog),
-  async apply(ctx, _p, plan) {
-    const { backupFile } = await applyEdit(ctx, plan);
-    return { changed: true, data: { ...plan.data, ...(backupFile ? { backup_file: backupFile } : {}) }, diff: plan.diff };
-  },
+  apply: (ctx, _p, plan) => applyEditTask(ctx, plan),
 });

@@ -1,5 +1,5 @@
 import { defineModule, ModuleFailure } from '../../engine/module-api.js';
-import { applyEdit, checkEditable, planEdit, probeEdit, type EditFacts, type EditState } from '../lib/edit.js';
+import { applyEditTask, checkEditable, checkInsertParams, planEdit, probeEdit, type EditFacts, type EditState } from '../lib/edit.js';
 import type { ModeParam } from '../lib/mode.js';
 import { aliased, attrProps, backupProp, pathProps, requireOneOf, validateProp } from '../lib/schema.js';
 import { checkLineParams, lineAbsent, linePresent, type LineEditParams } from './lineinfile-edit.js';
@@ -27,7 +27,7 @@ export function normalizeLineParams(p: LineinfileParams): LineinfileParams & { p
   const out = { ...p, path: aliased(p, PATH_NAMES) };
   if (out.regexp === undefined && p.regex !== undefined) out.regexp = p.regex;
   if (out.line === undefined && p.value !== undefined) out.line = p.value;
-  if (p.insertafter !== undefined && p.insertbefore !== undefined) throw new ModuleFailure('parameters are mutually exclusive: insertbefore|insertafter');
+  checkInsertParams(p);
   if (out.regexp !== undefined && p.search_string !== undefined) throw new ModuleFailure('parameters are mutually exclusive: regexp|search_string');
   checkLineParams(out);
   return out;
@@ -84,8 +84,5 @@ export const lineinfile = defineModule<LineinfileParams, EditFacts, EditState>({
   },
   probe: (ctx, p) => probeEdit(ctx, normalizeLineParams(p).path),
   plan: (p, facts, pc) => planLineinfile(p, facts, pc.noLog),
-  async apply(ctx, _p, plan) {
-    const { backupFile } = await applyEdit(ctx, plan);
-    return { changed: true, data: { ...plan.data, backup: backupFile ?? '', ...(backupFile ? { backup_file: backupFile } : {}) }, diff: plan.diff };
-  },
+  apply: (ctx, _p, plan) => applyEditTask(ctx, plan, { backupKey: true }),
 });

@@ -1,5 +1,5 @@
 import { defineModule } from '../../engine/module-api.js';
-import { applyEdit, checkEditable, planEdit, probeEdit, type EditFacts, type EditState } from '../lib/edit.js';
+import { applyEditTask, checkEditable, planEdit, probeEdit, type EditFacts, type EditState } from '../lib/edit.js';
 import type { ModeParam } from '../lib/mode.js';
 import { aliased, attrProps, backupProp, pathProps, requireOneOf, validateProp } from '../lib/schema.js';
 import { editReplace, type ReplaceEditParams } from './replace-edit.js';
@@ -62,8 +62,5 @@ export const replace = defineModule<ReplaceParams, EditFacts, EditState>({
   },
   probe: (ctx, p) => probeEdit(ctx, aliased(p, PATH_NAMES)),
   plan: (p, facts, pc) => planReplace(p, facts, pc.noLog),
-  async apply(ctx, p, plan) {
-    const { backupFile } = await applyEdit(ctx, plan);
-    return { changed: true, data: { ...plan.data, ...(backupFile ? { backup_file: backupFile } : {}) }, diff: plan.diff };
-  },
+  apply: (ctx, _p, plan) => applyEditTask(ctx, plan),
 });

@@ -4,7 +4,7 @@
  * function, then plan and write it like copy.
  */
 import { posix } from 'node:path';
-import type { ModuleContext, Plan } from '../../engine/module-api.js';
+import type { ApplyResult, ModuleContext, Plan } from '../../engine/module-api.js';
 import { ModuleFailure } from '../../engine/module-api.js';
 import { shellJoin } from '../../engine/connection/types.js';
 import { applyContentFile, planContentFile, type ContentFileParams, type ContentState } from './content.js';
@@ -80,6 +80,24 @@ export async function applyEdit(ctx: ModuleContext, plan: Plan<EditState>): Prom
   const state = plan.state!;
   if (state.mkdir) await ctx.runOk(shellJoin(['mkdir', '-p', '--', state.mkdir]));
   return applyContentFile(ctx, state.file);
+}
+
+/**
+ * The apply of the editors (lineinfile, blockinfile, replace): write and
+ * validate, then report the backup made (`backupKey`: also as `backup`, ''
+ * when none, as Ansible's lineinfile does).
+ */
+export async function applyEditTask(ctx: ModuleContext, plan: Plan<EditState>, opts: { backupKey?: boolean } = {}): Promise<ApplyResult> {
+  const { backupFile } = await applyEdit(ctx, plan);
+  const data: Record<string, unknown> = { ...plan.data };
+  if (opts.backupKey) data.backup = backupFile ?? '';
+  if (backupFile) data.backup_file = backupFile;
+  return { changed: true, data, diff: plan.diff };
+}
+
+/** insertafter and insertbefore exclude each other (lineinfile, blockinfile). */
+export function checkInsertParams(p: { insertafter?: string; insertbefore?: string }): void {
+  if (p.insertafter !== undefined && p.insertbefore !== undefined) throw new ModuleFailure('parameters are mutually exclusive: insertbefore|insertafter');
 }
 
 /** Splits like Python's readlines(): on '\n', keeping it. */
