@@ -12,7 +12,7 @@ export interface EffectTarget {
   task: Task;
   /** the host the result belongs to */
   host: string;
-  /** delegate_facts: facts go to this host instead */
+  /** delegate_facts: facts, set_fact and include_vars go to this host instead */
   factsHost: string;
   /** only facts, set_fact and include_vars (a run_once result copied to another host of the batch) */
   varsOnly?: boolean;
@@ -24,15 +24,16 @@ export function applySideEffects(t: EffectTarget, result: TaskResult): void {
   const facts = asMap(data.ansible_facts);
   if (facts) {
     if (t.task.module === 'set_fact') {
-      Object.assign(hostStateOf(t.run.hosts, t.host).setFacts, facts);
+      // delegate_facts: set_fact too goes to the delegated host (Ansible's strategy treats all ansible_facts alike)
+      Object.assign(hostStateOf(t.run.hosts, t.factsHost).setFacts, facts);
       // cacheable: also stored as facts, so they survive as ansible_facts
-      if (data.cacheable === true) Object.assign(hostStateOf(t.run.hosts, t.host).facts, facts);
+      if (data.cacheable === true) Object.assign(hostStateOf(t.run.hosts, t.factsHost).facts, facts);
     } else {
       Object.assign(hostStateOf(t.run.hosts, t.factsHost).facts, facts);
     }
   }
   const included = asMap(data.include_vars);
-  if (included) Object.assign(hostStateOf(t.run.hosts, t.host).includeVars, included);
+  if (included) Object.assign(hostStateOf(t.run.hosts, t.factsHost).includeVars, included);
   if (t.varsOnly) return;
   addHosts(t, data.add_host);
   addGroups(t, data.add_group);
