@@ -40,6 +40,7 @@ export class LiveRenderer implements Renderer {
     this.opts = opts;
     this.out = opts.stream;
     this.c = opts.colors;
+    ensureWidth(process.stdout);
   }
 
   /** Queues a plain write after everything already on the chain. */
@@ -137,9 +138,10 @@ export class LiveRenderer implements Renderer {
     if (!open) return;
     const key = r.ignored ? 'ignored' : r.status;
     open.counts[key] = (open.counts[key] ?? 0) + 1;
-    if (r.status === 'failed' || r.status === 'unreachable') {
-      open.details.push(this.c.red(`${statusWord(r)}: [${host}] (${formatDuration(durationMs)})`));
-      for (const l of failureDetails(r, open.task)) open.details.push(this.c.red(`    ${l}`));
+    if (r.status === 'failed' || r.status === 'unreachable' || r.ignored) {
+      const color = r.ignored ? this.c.cyan : this.c.red;
+      open.details.push(color(`${statusWord(r)}: [${host}] (${formatDuration(durationMs)})`));
+      for (const l of failureDetails(r, open.task)) open.details.push(color(`    ${l}`));
     }
     this.debugDetail(host, r);
     if (this.opts.diff && r.diff) for (const d of r.diff) open.details.push(unifiedDiff(d).trimEnd());
@@ -169,4 +171,14 @@ export class LiveRenderer implements Renderer {
     this.finishOpen();
     await this.chain;
   }
+}
+
+/**
+ * listr2 wraps its lines at process.stdout.columns. A pseudo-terminal that
+ * was never given a size (`script` run from a pipe, some CI runners) says 0
+ * columns, and every character lands on a line of its own: assume $COLUMNS,
+ * else 80.
+ */
+export function ensureWidth(stream: NodeJS.WriteStream): void {
+  if (stream.isTTY && !(stream.columns > 0)) stream.columns = Number(process.env.COLUMNS) || 80;
 }

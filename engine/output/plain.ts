@@ -50,8 +50,11 @@ export class PlainRenderer implements Renderer {
         break;
       case 'host_result':
         this.hostLine({ host: e.host, r: e.result, durationMs: e.durationMs, isItem: false, delegatedTo: e.delegatedTo, debug: debugText(e.task, e.result) });
-        if (e.result.status === 'failed' || e.result.status === 'unreachable') {
-          for (const l of failureDetails(e.result, e.task)) this.write(this.c.red(`    ${l}`));
+        if (e.result.status === 'failed' || e.result.status === 'unreachable' || e.result.ignored) {
+          // an ignored failure still says why, then `...ignoring`, as Ansible does
+          const color = e.result.ignored ? this.c.cyan : this.c.red;
+          for (const l of failureDetails(e.result, e.task)) this.write(color(`    ${l}`));
+          if (e.result.ignored) this.write(this.c.cyan('...ignoring'));
         }
         break;
       case 'warning':
