@@ -24,6 +24,27 @@ Exit codes: 0 ok, 1 error, 2 failed hosts, 3 unreachable hosts,
 
 type Command = (argv: string[]) => Promise<number>;
 
+/**
+ * What a closed standard output does (`tsplay schema | head -1`): by default
+ * the command ends at once, quietly, with status 0, as a Unix tool ends on
+ * SIGPIPE without a word. `tsplay run` replaces it while a run is under way,
+ * to stop like Ctrl-C (connections closed, exit 99).
+ */
+export const brokenPipe = { onClose: (): void => process.exit(0) };
+
+const PIPE_CLOSED = new Set(['EPIPE', 'ERR_STREAM_DESTROYED']);
+
+function watchBrokenPipes(): void {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (!e.code || !PIPE_CLOSED.has(e.code)) throw e;
+    brokenPipe.onClose();
+  });
+  // nothing can be said on a closed stderr: keep going
+  process.stderr.on('error', (e: NodeJS.ErrnoException) => {
+    if (!e.code || !PIPE_CLOSED.has(e.code)) throw e;
+  });
+}
+
 const commands: Record<string, () => Promise<Command>> = {
   run: async () => (await import('./run.js')).runCommand,
   playbook: async () => (await import('./run.js')).runCommand,
@@ -49,6 +70,7 @@ export function version(): string {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  watchBrokenPipes();
   const [first, ...rest] = argv;
   if (first === '--version' || first === '-V') {
     process.stdout.write(`tsplay ${version()}\nnode ${process.version}\n`);

@@ -134,3 +134,49 @@ export async function readPassword(prompt: string): Promise<string> {
     });
   });
 }
+
+/**
+ * One line reader on an input for a whole command: lines typed or piped
+ * ahead wait in order for the next question (a readline per question loses
+ * what the previous one had already buffered). Starts reading at the first
+ * question; `next()` gives undefined once the input has ended.
+ */
+export class LineReader {
+  private readonly queued: string[] = [];
+  private waiter?: (line: string | undefined) => void;
+  private ended = false;
+  private rl?: import('node:readline').Interface;
+
+  constructor(private readonly input: NodeJS.ReadableStream = process.stdin) {}
+
+  async next(): Promise<string | undefined> {
+    if (!this.rl) await this.start();
+    if (this.queued.length > 0) return this.queued.shift();
+    if (this.ended) return undefined;
+    return new Promise((resolve) => (this.waiter = resolve));
+  }
+
+  /** Stops reading, so the input no longer keeps the process alive. */
+  close(): void {
+    this.rl?.close();
+  }
+
+  private async start(): Promise<void> {
+    const { createInterface } = await import('node:readline');
+    // terminal: false: a terminal stays in its own line mode, so Ctrl-C still raises SIGINT
+    const rl = createInterface({ input: this.input, terminal: false, crlfDelay: Infinity });
+    rl.on('line', (line) => this.deliver(line));
+    rl.on('close', () => {
+      this.ended = true;
+      this.deliver(undefined);
+    });
+    this.rl = rl;
+  }
+
+  private deliver(line: string | undefined): void {
+    const waiter = this.waiter;
+    this.waiter = undefined;
+    if (waiter) waiter(line);
+    else if (line !== undefined) this.queued.push(line);
+  }
+}

@@ -5,8 +5,12 @@ import { basename, join } from 'node:path';
 import { ExitCode, TsplayError, TsplayErrors } from '../errors.js';
 import { runPlaybook, listHosts, listTasks, listTags } from '../executor/index.js';
 import { createRenderer, type OutputMode } from '../output/index.js';
-import { intOption, parseOrExit, readPassword, type PlaybookFlags } from './options.js';
-import { prepare, printProblems } from './prepare.js';
+import { intOption, LineReader, parseOrExit, readPassword, type PlaybookFlags } from './options.js';
+import { limitHosts, matchHosts, splitHostPattern } from '../inventory/patterns.js';
+import type { Inventory } from '../inventory/types.js';
+import type { StepAnswer } from '../executor/types.js';
+import { brokenPipe } from './main.js';
+import { prepare, printProblems, type Prepared } from './prepare.js';
 import { maskSecretAssignments } from '../output/redact.js';
 
 const RUN_HELP = `tsplay run PLAYBOOK [options]
@@ -70,20 +74,17 @@ function retryFile(playbookFile: string): string {
 
 async function runWithFlags(playbookArg: string | undefined, flags: PlaybookFlags): Promise<number> {
   const mode = outputMode(flags);
-  const forks = intOption('forks', flags.forks);
-  const timeout = intOption('timeout', flags.timeout);
-  const taskTimeout = intOption('task-timeout', flags['task-timeout']);
   const prep = await prepare(playbookArg, flags);
   if (prep.problems.length > 0) {
     printProblems(prep.problems, prep.redactor);
     return ExitCode.parseError;
   }
   for (const w of prep.warnings) process.stderr.write(`[WARNING]: ${w.format()}\n`);
+  checkLimit(prep.inventory, flags.limit);
   if (flags['syntax-check']) {
     process.stdout.write(`playbook: ${prep.playbookFile}\n`);
     return ExitCode.ok;
   }
-  const playbook = prep.playbook!;
   let limit = flags.limit;
   if (flags['retry-failed']) {
     const names = (await readFile(retryFile(prep.playbookFile), 'utf8').catch(() => '')).split('\n').filter(Boolean);
@@ -93,43 +94,45 @@ async function runWithFlags(playbookArg: string | undefined, flags: PlaybookFlag
     }
     limit = limit ? `${limit}:&${names.join(',')}` : names.join(',');
   }
-  const tags = splitList(flags.tags);
-  const skipTags = splitList(flags['skip-tags']);
-  const listing = { playbook, inventory: prep.inventory, limit, tags, skipTags, extraVars: prep.extraVars };
+  const listing = { playbook: prep.playbook!, inventory: prep.inventory, limit, tags: splitList(flags.tags), skipTags: splitList(flags['skip-tags']), extraVars: prep.extraVars };
   if (flags['list-hosts'] || flags['list-tasks'] || flags['list-tags']) {
     if (flags['list-hosts']) process.stdout.write(await listHosts(listing));
     if (flags['list-tasks']) process.stdout.write(await listTasks(listing));
     if (flags['list-tags']) process.stdout.write(await listTags(listing));
     return ExitCode.ok;
   }
+  return execute({ prep, flags, mode, listing });
+}
+
+interface ExecuteOptions {
+  prep: Prepared;
+  flags: PlaybookFlags;
+  mode: OutputMode | undefined;
+  listing: { limit?: string; tags?: string[]; skipTags?: string[] };
+}
+
+async function execute({ prep, flags, mode, listing }: ExecuteOptions): Promise<number> {
+  const forks = intOption('forks', flags.forks);
+  const timeout = intOption('timeout', flags.timeout);
+  const taskTimeout = intOption('task-timeout', flags['task-timeout']);
   const password = flags['ask-pass'] ? await readPassword('SSH password: ') : undefined;
   const becomePassword = flags['ask-become-pass'] ? await readPassword('BECOME password: ') : undefined;
   prep.redactor.add(password);
   prep.redactor.add(becomePassword);
   const verbosity = flags.verbose?.length ?? 0;
   const { sink, renderer } = createRenderer({ mode, verbosity, diff: !!flags.diff, redactor: prep.redactor });
-  const abort = new AbortController();
-  // every task's timeout and every host's connection listens on this one signal
-  setMaxListeners(0, abort.signal);
-  const onSignal = (sig: NodeJS.Signals) => {
-    if (abort.signal.aborted) process.exit(ExitCode.interrupted); // second Ctrl-C: leave now
-    process.stderr.write(`\n${sig}: stopping; closing connections (Ctrl-C again to quit at once)\n`);
-    abort.abort(new TsplayError('TSPLAY_INTERRUPTED', `interrupted by ${sig}`));
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const stopper = new RunStopper();
+  const stepReader = flags.step ? new LineReader(process.stdin) : undefined;
   try {
     const summary = await runPlaybook({
-      playbook,
+      playbook: prep.playbook!,
       inventory: prep.inventory,
       extraVars: prep.extraVars,
       check: !!flags.check,
       diff: !!flags.diff,
-      limit,
-      tags,
-      skipTags,
+      ...listing,
       startAtTask: flags['start-at-task'],
-      step: flags.step ? askStep : undefined,
+      step: stepReader ? stepPrompt(stepReader, (why) => stopper.stop(why)) : undefined,
       forks: forks ?? prep.cfg.forks,
       forceHandlers: !!flags['force-handlers'],
       connectionConfig: {
@@ -142,7 +145,7 @@ async function runWithFlags(playbookArg: string | undefined, flags: PlaybookFlag
       become: flags.become ? { user: flags['become-user'], method: flags['become-method'] as 'sudo' | 'su' | undefined, password: becomePassword } : undefined,
       becomePassword,
       emit: sink,
-      signal: abort.signal,
+      signal: stopper.signal,
       verbosity,
       redact: (s: string) => prep.redactor.redact(s),
       redactor: prep.redactor,
@@ -153,9 +156,49 @@ async function runWithFlags(playbookArg: string | undefined, flags: PlaybookFlag
     await writeRetry(prep.playbookFile, [...summary.failedHosts, ...summary.unreachableHosts]);
     return summary.exitCode;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stopper.dispose();
+    stepReader?.close();
   }
+}
+
+/**
+ * Everything that stops a run early, on one AbortController that every
+ * task's timeout and every host's connection listens on: Ctrl-C / SIGTERM
+ * (a second one leaves at once), a closed standard output, the end of the
+ * --step answers. The run then closes its connections, prints the recap
+ * (where it still can) and exits 99.
+ */
+class RunStopper {
+  private readonly abort = new AbortController();
+  private readonly previousPipeHandler = brokenPipe.onClose;
+
+  constructor() {
+    setMaxListeners(0, this.abort.signal);
+    process.on('SIGINT', this.onSignal);
+    process.on('SIGTERM', this.onSignal);
+    brokenPipe.onClose = () => this.stop('standard output closed');
+  }
+
+  get signal(): AbortSignal {
+    return this.abort.signal;
+  }
+
+  stop(why: string, hint = ''): void {
+    if (this.abort.signal.aborted) return;
+    process.stderr.write(`\n${why}: stopping; closing connections${hint}\n`);
+    this.abort.abort(new TsplayError('TSPLAY_INTERRUPTED', why));
+  }
+
+  dispose(): void {
+    process.off('SIGINT', this.onSignal);
+    process.off('SIGTERM', this.onSignal);
+    brokenPipe.onClose = this.previousPipeHandler;
+  }
+
+  private readonly onSignal = (sig: NodeJS.Signals): void => {
+    if (this.abort.signal.aborted) process.exit(ExitCode.interrupted); // second Ctrl-C: leave now
+    this.stop(sig, ' (Ctrl-C again to quit at once)');
+  };
 }
 
 function splitList(values: readonly string[] | undefined): string[] | undefined {
@@ -169,10 +212,48 @@ async function writeRetry(playbookFile: string, hosts: string[]): Promise<void> 
   await writeFile(file, hosts.length ? `${hosts.join('\n')}\n` : '').catch(() => undefined);
 }
 
-async function askStep(taskName: string): Promise<'yes' | 'no' | 'continue'> {
-  const { createInterface } = await import('node:readline/promises');
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  const answer = (await rl.question(`Perform task: ${taskName} (N)o/(y)es/(c)ontinue: `)).trim().toLowerCase();
-  rl.close();
-  return answer.startsWith('y') ? 'yes' : answer.startsWith('c') ? 'continue' : 'no';
+/**
+ * --step: Ansible's question before each task, answered from one reader for
+ * the whole run (answers may be piped). At the end of the input the run
+ * stops, as ansible-playbook stops there: recap printed, exit 99 (interrupted).
+ */
+function stepPrompt(reader: LineReader, stop: (why: string) => void): (taskName: string) => Promise<StepAnswer> {
+  return async (taskName) => {
+    process.stderr.write(`Perform task: TASK: ${taskName} (N)o/(y)es/(c)ontinue: `);
+    const line = await reader.next();
+    if (line === undefined) {
+      stop('--step: no answer (end of input)');
+      return 'no';
+    }
+    // a terminal echoes the answer and its newline; piped answers do not
+    if (!process.stdin.isTTY) process.stderr.write(`${line}\n`);
+    const answer = line.trim().toLowerCase();
+    return answer.startsWith('y') ? 'yes' : answer.startsWith('c') ? 'continue' : 'no';
+  };
+}
+
+/**
+ * As ansible-playbook (CLI.get_host_list): each --limit pattern that matches
+ * no host is warned about, and a limit that leaves no host of the inventory
+ * stops everything, exit 1, before any play. An inventory without hosts is
+ * let through (plays on the implicit localhost).
+ */
+export function checkLimit(inventory: Inventory, limit: string | undefined): void {
+  if (!limit) return;
+  for (const part of splitHostPattern(limit).parts) {
+    const pattern = part.replace(/^[&!]/, '');
+    if (pattern.startsWith('@')) continue;
+    let found: string[];
+    try {
+      found = matchHosts(inventory, pattern);
+    } catch {
+      continue; // limitHosts below reports a malformed pattern
+    }
+    if (found.length === 0) process.stderr.write(`[WARNING]: Could not match supplied host pattern, ignoring: ${pattern}\n`);
+  }
+  const all = matchHosts(inventory, 'all');
+  if (all.length === 0 || limitHosts(inventory, all, limit).length > 0) return;
+  throw new TsplayError('TSPLAY_NO_HOSTS', `--limit '${limit}' leaves no host of the inventory to target`, {
+    hint: 'see the inventory with tsplay inventory -i INVENTORY --graph',
+  });
 }
