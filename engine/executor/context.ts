@@ -56,6 +56,8 @@ export interface PlayContext {
   stepAnswers: WeakMap<object, boolean>;
   /** set by meta: end_play, any_errors_fatal, max_fail_percentage: no further task or batch */
   stopped?: string;
+  /** hosts that ran meta: end_host: out of ansible_play_hosts/ansible_play_batch for the rest of the play */
+  endedHosts?: Set<string>;
 }
 
 export interface BatchContext {
@@ -72,12 +74,16 @@ export interface BatchContext {
 
 /** Hosts of the batch still running the play (ansible_play_batch). */
 export function activeBatchHosts(bc: BatchContext): string[] {
-  return bc.batch.filter((h) => bc.play.run.hosts.get(h)?.active);
+  return bc.batch.filter((h) => inPlay(bc.play, h));
 }
 
 /** Hosts of the play still running (ansible_play_hosts). */
 export function activePlayHosts(pc: PlayContext): string[] {
-  return pc.playHosts.filter((h) => pc.run.hosts.get(h)?.active);
+  return pc.playHosts.filter((h) => inPlay(pc, h));
+}
+
+function inPlay(pc: PlayContext, host: string): boolean {
+  return !!pc.run.hosts.get(host)?.active && !pc.endedHosts?.has(host);
 }
 
 const NO_LAYERS: HostVarLayers = { inventoryGroupVars: {}, inventoryHostVars: {}, playbookGroupVars: {}, playbookHostVars: {} };

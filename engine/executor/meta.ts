@@ -55,15 +55,16 @@ async function applyMeta(bc: BatchContext, action: string, hit: GroupEntry[], ou
       bc.endBatch = true;
       return;
     case 'end_host':
-      for (const e of hit) out.set(e.host, { kind: 'task', flow: 'ended' });
+      pc.endedHosts ??= new Set();
+      for (const e of hit) {
+        pc.endedHosts.add(e.host);
+        out.set(e.host, { kind: 'task', flow: 'ended' });
+      }
       return;
     case 'clear_facts':
-      for (const e of hit) {
-        const s = hostStateOf(run.hosts, e.host);
-        s.facts = {};
-        s.setFacts = {};
-        s.includeVars = {};
-      }
+      // as Ansible 2.14: the fact cache of every host of the play, whichever host triggered it;
+      // set_fact values (also of cacheable ones) and include_vars stay, as Ansible's non-persistent facts
+      for (const h of pc.playHosts) hostStateOf(run.hosts, h).facts = {};
       return;
     case 'clear_host_errors':
       for (const h of pc.playHosts) {
