@@ -10,14 +10,19 @@ import type { TaskResult } from '../results.js';
 import { banner, colorFor, debugText, failureDetails, formatDuration, itemLabel, recapBlock, statusWord, taskTitle, unifiedDiff, type Colors } from './format.js';
 import type { Renderer, RendererOptions } from './renderer.js';
 
+interface Done {
+  r: TaskResult;
+  durationMs: number;
+}
+
 interface Pending {
-  promise: Promise<TaskResult | undefined>;
-  resolve(r: TaskResult | undefined): void;
+  promise: Promise<Done | undefined>;
+  resolve(done: Done | undefined): void;
 }
 
 function deferred(): Pending {
-  let resolve!: (r: TaskResult | undefined) => void;
-  const promise = new Promise<TaskResult | undefined>((r) => (resolve = r));
+  let resolve!: (done: Done | undefined) => void;
+  const promise = new Promise<Done | undefined>((r) => (resolve = r));
   return { promise, resolve };
 }
 
@@ -104,9 +109,10 @@ export class LiveRenderer implements Renderer {
               [...open.hosts.entries()].map(([host, pending]) => ({
                 title: host,
                 task: async (_c, sub) => {
-                  const r = await pending.promise;
-                  if (!r) return sub.skip(`${host}: no result`);
-                  sub.title = `${host}: ${colorFor(r, this.c)(statusWord(r))}`;
+                  const done = await pending.promise;
+                  if (!done) return sub.skip(`${host}: no result`);
+                  const r = done.r;
+                  sub.title = `${host}: ${colorFor(r, this.c)(statusWord(r))} ${this.c.dim(formatDuration(done.durationMs))}`;
                   if (r.status === 'skipped') return sub.skip(sub.title);
                   if (r.status === 'failed' || r.status === 'unreachable') throw new Error(`${host}: ${r.msg}`);
                 },
@@ -150,7 +156,7 @@ export class LiveRenderer implements Renderer {
       // a host not announced at task start (run_once, delegation): add nothing to the list, keep counts
       pending = deferred();
     }
-    pending.resolve(r);
+    pending.resolve({ r, durationMs });
   }
 
   /** debug's value under the task, as `[host] (item=x) => {...}` */
@@ -174,11 +180,14 @@ export class LiveRenderer implements Renderer {
 }
 
 /**
- * listr2 wraps its lines at process.stdout.columns. A pseudo-terminal that
- * was never given a size (`script` run from a pipe, some CI runners) says 0
- * columns, and every character lands on a line of its own: assume $COLUMNS,
- * else 80.
+ * listr2 wraps its lines at process.stdout.columns and log-update keeps only
+ * the last `rows` lines of each frame. A pseudo-terminal that was never given
+ * a size (`script` run from a pipe, some CI runners) says 0 and 0: every
+ * character lands on a line of its own and no frame shows while tasks run.
+ * Assume $COLUMNS x $LINES, else 80 x 24.
  */
 export function ensureWidth(stream: NodeJS.WriteStream): void {
-  if (stream.isTTY && !(stream.columns > 0)) stream.columns = Number(process.env.COLUMNS) || 80;
+  if (!stream.isTTY) return;
+  if (!(stream.columns > 0)) stream.columns = Number(process.env.COLUMNS) || 80;
+  if (!(stream.rows > 0)) stream.rows = Number(process.env.LINES) || 24;
 }

@@ -1,7 +1,7 @@
 /**
  * An ignored failure still says why (message, command, exit code, stderr),
- * then "...ignoring", as ansible-playbook does; and the live view never wraps
- * at 0 columns on a terminal that has no size.
+ * then "...ignoring", as ansible-playbook does; and the live view works on a
+ * terminal that has no size.
  */
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
@@ -44,20 +44,24 @@ describe('ignored failures', () => {
 });
 
 describe('live view width', () => {
-  it('a terminal of 0 columns is taken as $COLUMNS or 80', () => {
-    const tty = { isTTY: true, columns: 0 } as unknown as NodeJS.WriteStream;
-    const saved = process.env.COLUMNS;
+  it('a terminal of 0 x 0 is taken as $COLUMNS x $LINES, else 80 x 24; a sized one is left alone', () => {
+    const saved = { COLUMNS: process.env.COLUMNS, LINES: process.env.LINES };
     delete process.env.COLUMNS;
+    delete process.env.LINES;
+    const tty = { isTTY: true, columns: 0, rows: 0 } as unknown as NodeJS.WriteStream;
     ensureWidth(tty);
-    expect(tty.columns).toBe(80);
+    expect([tty.columns, tty.rows]).toEqual([80, 24]);
     process.env.COLUMNS = '132';
-    const other = { isTTY: true, columns: 0 } as unknown as NodeJS.WriteStream;
+    process.env.LINES = '50';
+    const other = { isTTY: true, columns: 0, rows: 0 } as unknown as NodeJS.WriteStream;
     ensureWidth(other);
-    expect(other.columns).toBe(132);
-    const sized = { isTTY: true, columns: 100 } as unknown as NodeJS.WriteStream;
+    expect([other.columns, other.rows]).toEqual([132, 50]);
+    const sized = { isTTY: true, columns: 100, rows: 30 } as unknown as NodeJS.WriteStream;
     ensureWidth(sized);
-    expect(sized.columns).toBe(100);
-    if (saved === undefined) delete process.env.COLUMNS;
-    else process.env.COLUMNS = saved;
+    expect([sized.columns, sized.rows]).toEqual([100, 30]);
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
   });
 });
