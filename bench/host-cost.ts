@@ -7,7 +7,8 @@
  * - controller CPU and wall time,
  * - with --strace (1 host): the exact clone/execve counts of that host.
  *
- * - with --perf: host 0's CPU by command name (sshd, sh, stat...) over one run.
+ * - with --perf: host 0's CPU by command name (sshd, sh, stat...) over one run,
+ * - with --timing: per task of the last run, when its first and last host answered.
  *
  *   node dist/bench/host-cost.js --task copy --copies 20 [--hosts 1] [--strace] [--perf]
  *   [--tsplay path/to/engine/cli/main.js]   (default: this checkout's dist)
@@ -64,23 +65,57 @@ const reapedTicks = (pid: number | 'self'): number => {
 
 interface Sample {
   wallS: number;
+  /** per task of the run: ms from its task_start to its first and last host_result, and the median host durationMs */
+  tasks: { name: string; firstMs: number; lastMs: number; medianMs: number }[];
   processes: number;
   controllerCpuS: number;
   exitCode: number;
   stderr: string;
 }
 
+/** the barrier per task: when its first and last host answered (arrival time of the NDJSON lines) */
+function taskTimings(lines: { at: number; text: string }[]): Sample['tasks'] {
+  const out: Sample['tasks'] = [];
+  let cur: { name: string; start: number; ats: number[]; durations: number[] } | undefined;
+  const flush = () => {
+    if (!cur || cur.ats.length === 0) return;
+    const d = [...cur.durations].sort((a, b) => a - b);
+    out.push({ name: cur.name, firstMs: Math.min(...cur.ats) - cur.start, lastMs: Math.max(...cur.ats) - cur.start, medianMs: d[d.length >> 1]! });
+  };
+  for (const { at, text } of lines) {
+    if (!text.startsWith('{')) continue;
+    const ev = JSON.parse(text) as { type: string; task?: { name?: string }; durationMs?: number };
+    if (ev.type === 'task_start') {
+      flush();
+      cur = { name: ev.task?.name ?? '?', start: at, ats: [], durations: [] };
+    } else if (ev.type === 'host_result' && cur) {
+      cur.ats.push(at);
+      cur.durations.push(ev.durationMs ?? 0);
+    }
+  }
+  flush();
+  return out;
+}
+
 async function runOnce(cmd: string[], cwd: string): Promise<Sample> {
   const ctlBefore = reapedTicks('self');
   const procBefore = machineProcesses();
   const t0 = process.hrtime.bigint();
-  const child = spawn(cmd[0]!, cmd.slice(1), { cwd, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, TSPLAY_CONFIG: '' } });
+  const child = spawn(cmd[0]!, cmd.slice(1), { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TSPLAY_CONFIG: '' } });
   let stderr = '';
   child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+  const lines: { at: number; text: string }[] = [];
+  let partial = '';
+  child.stdout.on('data', (b: Buffer) => {
+    const at = Number(process.hrtime.bigint() - t0) / 1e6;
+    const parts = (partial + b.toString()).split('\n');
+    partial = parts.pop()!;
+    for (const text of parts) lines.push({ at, text });
+  });
   const exitCode = await new Promise<number>((resolve) => child.once('close', (c) => resolve(c ?? -1)));
   const wallS = Number(process.hrtime.bigint() - t0) / 1e9;
   const processes = machineProcesses() - procBefore;
-  return { wallS, processes, controllerCpuS: (reapedTicks('self') - ctlBefore) * TICK_S, exitCode, stderr };
+  return { wallS, tasks: taskTimings(lines), processes, controllerCpuS: (reapedTicks('self') - ctlBefore) * TICK_S, exitCode, stderr };
 }
 
 /** exact clone/execve counts of one host during one run (strace -f on its listener) */
@@ -147,6 +182,7 @@ async function main(): Promise<void> {
       strace: { type: 'boolean' },
       perf: { type: 'boolean' },
       'login-rc': { type: 'boolean' },
+      timing: { type: 'boolean' },
       tsplay: { type: 'string' },
     },
   });
@@ -177,6 +213,10 @@ async function main(): Promise<void> {
       load: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),
     };
     process.stdout.write(`${JSON.stringify(line)}\n`);
+    if (values.timing) {
+      const last = samples[samples.length - 1]!;
+      for (const t of last.tasks) process.stdout.write(`  ${t.name}: first ${t.firstMs.toFixed(0)} ms, last ${t.lastMs.toFixed(0)} ms, median host ${t.medianMs} ms\n`);
+    }
     if (values.strace) process.stdout.write(await straceCounts(cmd, runDir, sshd.hosts[0]!.pid));
     if (values.perf) process.stdout.write(`host 0 CPU by command:\n${await perfHost(cmd, runDir, sshd)}\n`);
   } finally {
