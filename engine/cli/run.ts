@@ -4,7 +4,7 @@ import { setMaxListeners } from 'node:events';
 import { basename, join } from 'node:path';
 import { ExitCode, TsplayError, TsplayErrors } from '../errors.js';
 import { runPlaybook, listHosts, listTasks, listTags } from '../executor/index.js';
-import { createRenderer, type OutputMode } from '../output/index.js';
+import { createRenderer, type OutputMode, type Renderer } from '../output/index.js';
 import { intOption, LineReader, parseOrExit, readPassword, type PlaybookFlags } from './options.js';
 import { limitHosts, matchHosts, splitHostPattern } from '../inventory/patterns.js';
 import type { Inventory } from '../inventory/types.js';
@@ -132,7 +132,7 @@ async function execute({ prep, flags, mode, listing }: ExecuteOptions): Promise<
       diff: !!flags.diff,
       ...listing,
       startAtTask: flags['start-at-task'],
-      step: stepReader ? stepPrompt(stepReader, (why) => stopper.stop(why)) : undefined,
+      step: stepReader ? stepPrompt(stepReader, (why) => stopper.stop(why), renderer) : undefined,
       forks: forks ?? prep.cfg.forks,
       forceHandlers: !!flags['force-handlers'],
       connectionConfig: {
@@ -217,8 +217,9 @@ async function writeRetry(playbookFile: string, hosts: string[]): Promise<void> 
  * the whole run (answers may be piped). At the end of the input the run
  * stops, as ansible-playbook stops there: recap printed, exit 99 (interrupted).
  */
-function stepPrompt(reader: LineReader, stop: (why: string) => void): (taskName: string) => Promise<StepAnswer> {
+function stepPrompt(reader: LineReader, stop: (why: string) => void, renderer: Renderer): (taskName: string) => Promise<StepAnswer> {
   return async (taskName) => {
+    await renderer.settled?.();
     process.stderr.write(`Perform task: TASK: ${taskName} (N)o/(y)es/(c)ontinue: `);
     const line = await reader.next();
     if (line === undefined) {

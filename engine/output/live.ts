@@ -34,6 +34,8 @@ interface OpenTask {
   counts: Record<string, number>;
 }
 
+const SETTLE_LIMIT_MS = 1000;
+
 export class LiveRenderer implements Renderer {
   private chain: Promise<void> = Promise.resolve();
   private open?: OpenTask;
@@ -171,6 +173,14 @@ export class LiveRenderer implements Renderer {
     if (!this.open) return;
     for (const p of this.open.hosts.values()) p.resolve(undefined);
     this.open = undefined;
+  }
+
+  /** The finished task's list is drawn within a second; never wait for hosts still running (free strategy). */
+  async settled(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise<void>((resolve) => (timer = setTimeout(resolve, SETTLE_LIMIT_MS)));
+    await Promise.race([this.chain, limit]);
+    clearTimeout(timer);
   }
 
   async close(): Promise<void> {

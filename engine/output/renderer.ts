@@ -5,6 +5,11 @@ export interface Renderer {
   handle(event: RunEvent): void;
   /** waits until everything is on screen */
   close(): Promise<void>;
+  /**
+   * Waits (briefly) until what was already received is drawn, so a question
+   * (--step) is not printed in the middle of a live frame.
+   */
+  settled?(): Promise<void>;
 }
 
 export interface RendererOptions {

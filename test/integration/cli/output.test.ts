@@ -56,6 +56,14 @@ const LIVE = `- name: live play
       ignore_errors: true
 `;
 
+const STEP = `- hosts: h1
+  gather_facts: false
+  tasks:
+    - { name: one, debug: { msg: one } }
+    - { name: two, debug: { msg: two } }
+    - { name: three, debug: { msg: three } }
+`;
+
 const SLOW = `- hosts: web
   gather_facts: false
   tasks:
@@ -127,6 +135,20 @@ describe.skipIf(!cliBuilt())('CLI output', { timeout: 120_000 }, () => {
     expect(out).toMatch(/PLAY RECAP \*+\nh1 +: ok=5 .*ignored=1\nh2 +: ok=4 .*skipped=1 .*ignored=1\nfinished in /);
     expect(out).not.toContain(SECRET);
     expect(out).not.toMatch(/internal error|TypeError|at .*\.js:\d+/);
+  });
+
+  it('--step in the live view: each question comes after the previous task is drawn', () => {
+    writeFileSync(join(dir, 'step.yml'), STEP);
+    const cmd = [process.execPath, BIN, 'run', '-i', 'hosts.ini', 'step.yml', '--step'].map((a) => `'${a}'`).join(' ');
+    const r = spawnSync('script', ['-qefc', cmd, '/dev/null'], { cwd: dir, encoding: 'utf8', env: { ...process.env, TERM: 'xterm-256color', CI: '' }, input: 'y\nn\nc\n', timeout: 90_000 });
+    expect(r.status).toBe(0);
+    const out = stripAnsi(r.stdout);
+    const drawnOne = out.indexOf('"msg": "one"');
+    expect(drawnOne).toBeGreaterThan(0);
+    expect(out.indexOf('Perform task: TASK: two')).toBeGreaterThan(drawnOne);
+    expect(out).toContain('"msg": "three"');
+    expect(out).not.toContain('"msg": "two"');
+    expect(out).toMatch(/h1 +: ok=2 /);
   });
 
   it('a closed stdout ends schema, doc and inventory quietly with 0', () => {
