@@ -4,7 +4,7 @@
  * (failures, diffs, warnings) are printed under the task once it is done, so
  * the spinner area stays small even with 100 hosts.
  */
-import { Listr } from 'listr2';
+import { Listr, ListrLogger, ProcessOutput } from 'listr2';
 import type { RunEvent, TaskRef } from './events.js';
 import type { TaskResult } from '../results.js';
 import { banner, colorFor, debugText, failureDetails, formatDuration, itemLabel, recapBlock, statusWord, taskTitle, unifiedDiff, type Colors } from './format.js';
@@ -42,12 +42,16 @@ export class LiveRenderer implements Renderer {
   private readonly out: NodeJS.WriteStream;
   private readonly c: Colors;
   private readonly opts: RendererOptions;
+  private readonly logger: ListrLogger;
 
   constructor(opts: RendererOptions) {
     this.opts = opts;
     this.out = opts.stream;
     this.c = opts.colors;
     ensureWidth(process.stdout);
+    ensureWidth(this.out);
+    // listr2 draws on process.stdout unless told: draw on the renderer's stream
+    this.logger = new ListrLogger({ useIcons: true, toStderr: [], processOutput: new ProcessOutput(this.out, process.stderr) });
   }
 
   /** Queues a plain write after everything already on the chain. */
@@ -126,7 +130,8 @@ export class LiveRenderer implements Renderer {
       {
         exitOnError: false,
         renderer: 'default',
-        rendererOptions: { collapseSubtasks: true, collapseErrors: false, showErrorMessage: false, collapseSkips: true, showSkipMessage: false },
+        rendererOptions: { collapseSubtasks: true, collapseErrors: false, showErrorMessage: false, collapseSkips: true, showSkipMessage: false, logger: this.logger },
+        fallbackRendererOptions: { logger: this.logger },
       },
     );
     this.chain = this.chain.then(async () => {

@@ -61,6 +61,8 @@ describe('debug in a loop', () => {
 
   it('live view: each item under the task, no empty summary', async () => {
     const text = await render('tty');
+    // listr2's rows are drawn on the renderer's stream, not on process.stdout
+    expect(text).toContain('task dbg loop');
     expect(text).toContain('[h1] (item=a) => {\n      "msg": "item is a"\n  }');
     expect(text).toContain('[h1] (item=b) => {');
     expect(text).toContain('"item": "x"');
