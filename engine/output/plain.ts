@@ -95,6 +95,8 @@ export class PlainRenderer implements Renderer {
   }
 
   private okMessage(r: TaskResult): string {
+    // a loop's values were shown item by item
+    if (r.results) return '';
     if (r.msg !== undefined && this.verbosity >= 1) return ` => ${r.msg}`;
     if (this.verbosity >= 1 && Object.keys(r.data).length > 0) return ` => ${JSON.stringify(r.data)}`;
     return '';

@@ -59,6 +59,15 @@ describe('debug in a loop', () => {
     expect(text).not.toContain('"results"');
   });
 
+  it('plain -v: the loop summary line has its duration, not an empty results list', async () => {
+    const out = capture();
+    const { sink, renderer } = createRenderer({ mode: 'plain', stream: out.stream, verbosity: 1 });
+    for (const e of loopEvents()) sink(e);
+    await renderer.close();
+    expect(out.text()).toMatch(/^ok: \[h1\] 5ms\n/m);
+    expect(out.text()).not.toContain('"results"');
+  });
+
   it('live view: each item under the task, no empty summary', async () => {
     const text = await render('tty');
     // listr2's rows are drawn on the renderer's stream, not on process.stdout
