@@ -1,34 +1,43 @@
 /**
  * Every event leaves the executor through here: each string in it goes through
- * the caller's `redact` and the run's own secret set (no_log output, become
- * passwords), so renderers never see a secret.
+ * the run's Redactor (no_log output, become passwords, secret-named
+ * variables; the CLI's own Redactor when it hands one in, so there is one set
+ * and one set of rules) and then the caller's `redact`, so renderers never see
+ * a secret.
  */
 import type { EventSink, RunEvent } from '../output/events.js';
-import { maskSecrets } from '../connection/types.js';
-import { SECRET_NAME } from '../output/redact.js';
+import { Redactor, SECRET_NAME } from '../output/redact.js';
 
 /** Result keys whose values are free text a no_log task may have revealed. */
 const NO_LOG_FREE_TEXT = new Set(['stdout', 'stderr', 'stdout_lines', 'stderr_lines', 'content', 'body', 'msg', 'json', 'value', 'item']);
 
-/** Strings shorter than this are too common to mask everywhere. */
-const MIN_SECRET_LENGTH = 4;
+export interface EmitterOptions {
+  /** applied to every string after the run's own masking */
+  redact?: (s: string) => string;
+  /** the Redactor to hold; a new one when absent */
+  redactor?: Redactor;
+  /** told of each new secret (a caller's redactor that is not the one held) */
+  onSecret?: (secret: string) => void;
+}
 
 export class RedactingEmitter {
-  private readonly secrets = new Set<string>();
+  private readonly redactor: Redactor;
+  private readonly redact: (s: string) => string;
 
   constructor(
     private readonly sink: EventSink,
-    private readonly redact: (s: string) => string = (s) => s,
-    /** told of each new secret (the CLI's redactor, so its own output masks them too) */
-    private readonly onSecret?: (secret: string) => void,
-  ) {}
+    private readonly opts: EmitterOptions = {},
+  ) {
+    this.redactor = opts.redactor ?? new Redactor();
+    this.redact = opts.redact ?? ((s) => s);
+  }
 
+  /** Strings (also inside lists and mappings) become secrets; the Redactor decides which are too short. */
   addSecret(value: unknown): void {
     if (typeof value === 'string') {
-      if (value.length >= MIN_SECRET_LENGTH && !this.secrets.has(value)) {
-        this.secrets.add(value);
-        this.onSecret?.(value);
-      }
+      if (this.redactor.has(value)) return;
+      this.redactor.add(value);
+      if (this.redactor.has(value)) this.opts.onSecret?.(value);
       return;
     }
     if (Array.isArray(value)) value.forEach((v) => this.addSecret(v));
@@ -50,13 +59,13 @@ export class RedactingEmitter {
     }
   }
 
+  /** longest first, so a secret containing another is masked whole */
   secretList(): string[] {
-    // longest first, so a secret containing another is masked whole
-    return [...this.secrets].sort((a, b) => b.length - a.length);
+    return [...this.redactor.list()];
   }
 
   cleanString(s: string): string {
-    return this.redact(maskSecrets(s, this.secretList()));
+    return this.redact(this.redactor.redact(s));
   }
 
   emit(event: RunEvent): void {

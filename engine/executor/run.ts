@@ -4,6 +4,7 @@ import pLimit from 'p-limit';
 import { ExitCode } from '../errors.js';
 import type { RunContext } from './context.js';
 import { RedactingEmitter } from './emitter.js';
+import { Redactor } from '../output/redact.js';
 import { hostStateOf } from './host-state.js';
 import { runPlay } from './play-runner.js';
 import { loadDefaultServices } from './services.js';
@@ -14,7 +15,13 @@ export async function runPlaybook(opts: RunPlaybookOptions): Promise<RunSummary>
   const started = Date.now();
   const services = opts.services ?? (await loadDefaultServices());
   const pool = opts.pool ?? services.createPool(opts.connectionConfig);
-  const emitter = new RedactingEmitter(opts.emit, opts.redact, opts.redactor ? (s) => opts.redactor!.add(s) : undefined);
+  // the CLI's Redactor is held as is: one secret set for the events and the CLI's own output
+  const shared = opts.redactor instanceof Redactor ? opts.redactor : undefined;
+  const emitter = new RedactingEmitter(opts.emit, {
+    redact: opts.redact,
+    redactor: shared,
+    onSecret: opts.redactor && !shared ? (s) => opts.redactor!.add(s) : undefined,
+  });
   const run: RunContext = {
     opts,
     services,

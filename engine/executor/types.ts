@@ -40,7 +40,7 @@ export interface RunPlaybookOptions {
   becomePassword?: string;
   /** --strategy: overrides the plays' strategy */
   strategy?: 'linear' | 'free';
-  /** the CLI's redactor (its `redact` is passed as `redact`); new secrets are added to it */
+  /** the CLI's redactor: a Redactor is held by the run's emitter (one secret set); anything else is told each new secret */
   redactor?: { add(secret: string | undefined): void };
   /** parallel hosts; default 50 */
   forks?: number;

@@ -54,6 +54,11 @@ export class Redactor {
     return this.secrets.has(value);
   }
 
+  /** The secrets, longest first (the order they are masked in). */
+  list(): readonly string[] {
+    return this.ordered;
+  }
+
   get size(): number {
     return this.secrets.size;
   }
