@@ -7,7 +7,9 @@
  * rescue/always, includes and handler flush points). strategy.ts decides
  * when each host's next step runs (linear: lock-step by tree position; free:
  * each host on its own); task-step.ts runs one task for a group of hosts
- * (tags, --step, run_once, throttle, forks, stats, register, notify);
+ * (tags, --step, throttle, forks, stats, register, notify; run_once in
+ * run-once.ts); handlers.ts flushes handlers (tasks, and include_tasks
+ * handlers walked like an included file);
  * task-runner.ts / item-runner.ts / module-runner.ts run it on one host
  * (when, loops, until, result rules, probe → plan → apply).
  */
