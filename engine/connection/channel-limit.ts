@@ -28,6 +28,14 @@ export class ChannelLimit {
     await new Promise<void>((resolve) => this.waiters.push(resolve));
   }
 
+  /** takes a slot now if fewer than `below` are open (and nobody waits); false otherwise */
+  tryAcquire(below = this.max): boolean {
+    if (this.waiters.length > 0 || this.open >= Math.min(below, this.max)) return false;
+    this.open++;
+    this.highest = Math.max(this.highest, this.open);
+    return true;
+  }
+
   /** hands the slot straight to the next waiter, if any */
   release(): void {
     const next = this.waiters.shift();

@@ -63,6 +63,23 @@ export class ShellSession {
     return run;
   }
 
+  /** the shell is open (it reopens on the next command otherwise) */
+  hasLiveShell(): boolean {
+    return this.shell?.alive === true;
+  }
+
+  /** takes a shell opened elsewhere (an extra shell of a pool) */
+  adopt(opened: OpenedShell & { release: () => void }): void {
+    this.install(opened);
+  }
+
+  private install(opened: OpenedShell & { release: () => void }): LiveShell {
+    const shell: LiveShell = { ...opened, seq: 0, alive: true };
+    this.attach(shell);
+    this.shell = shell;
+    return shell;
+  }
+
   /** an open shell with nothing running or queued */
   isIdle(): boolean {
     return this.queued === 0 && this.shell?.alive === true && !this.shell.current;
@@ -89,11 +106,7 @@ export class ShellSession {
 
   private async ensure(): Promise<LiveShell> {
     if (this.shell?.alive) return this.shell;
-    const opened = await this.opts.open();
-    const shell: LiveShell = { ...opened, seq: 0, alive: true };
-    this.attach(shell);
-    this.shell = shell;
-    return shell;
+    return this.install(await this.opts.open());
   }
 
   private attach(shell: LiveShell): void {

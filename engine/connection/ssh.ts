@@ -1,7 +1,7 @@
 /**
  * SSH transport: one connection per host for the whole run, one persistent
  * `sh` per identity (plain, and one per become user) fed commands on stdin,
- * SFTP opened lazily for large files.
+ * more when commands pile up, SFTP opened lazily for large files.
  *
  * Measured here (loopback sshd, 2 busy cores): ~1.3 ms per argv command and
  * ~1.5 ms per shell-script command (mostly the fork+exec of the command
@@ -14,8 +14,13 @@
  *   su without a password (connected as root) runs on a plain channel; su
  *   with a password gets a pty, answers su's prompt there and keeps stdout
  *   and stderr apart through temporary files (su-pty.ts).
- * - Limits: at most maxChannels channels at once; when all are taken, the
- *   least recently used idle shell is closed (it reopens when next needed).
+ * - Parallel commands: commands of one identity that queue behind its busy
+ *   shell for more than shellGrowAfterMs (hosts delegating long tasks to
+ *   this one) get extra shells on spare channels (shell-pool.ts); a run
+ *   whose commands on a host never overlap keeps one shell per identity.
+ * - Limits: at most maxChannels channels at once, one of them never taken
+ *   by an extra shell; when all are taken, the least recently used idle
+ *   shell is closed (it reopens when next needed).
  * - Loss: a command running when the transport goes away is rejected with
  *   TSPLAY_CONNECTION; the next command reconnects.
  * - stats(): connections = transports opened, channels = channels opened
@@ -30,7 +35,7 @@ import { ChannelLimit } from './channel-limit.js';
 import { getFile, putFile, type TransferHost } from './file-transfer.js';
 import { newMarker } from './marker.js';
 import { becomeCommand, openShell, readyLines, type OpenedShell, type ShellLaunch } from './shell-open.js';
-import { ShellSession } from './shell-session.js';
+import { ShellPool } from './shell-pool.js';
 import { SU_PTY, suPtyCommand } from './su-pty.js';
 import { openTransport, type TransportTarget } from './ssh-transport.js';
 import type { BecomeOptions, CommandResult, Connection, ConnectionStats, PutOptions, RunOptions } from './types.js';
@@ -49,6 +54,11 @@ export interface SshConnectionOptions extends Partial<Omit<TransportTarget, 'hos
    * an unreachable host.
    */
   shellStartTimeoutMs?: number;
+  /**
+   * how long a command waits for its identity's busy shell before another
+   * shell is opened on a spare channel (default 50 ms; see shell-pool.ts)
+   */
+  shellGrowAfterMs?: number;
 }
 
 /** the least time a shell gets to start, whatever the connect timeout */
@@ -70,7 +80,9 @@ export class SshConnection implements Connection {
   private connecting?: Promise<Client>;
   private lost?: string;
   private limit: ChannelLimit;
-  private readonly sessions = new Map<string, ShellSession>();
+  private readonly shellGrowAfterMs?: number;
+  /** the shells of each identity ('' plain, 'method:user' for become) */
+  private readonly pools = new Map<string, ShellPool>();
   /** the latest become password per shell identity: a fresh shell after a failure uses the new one */
   private readonly becomePasswords = new Map<string, string | undefined>();
   private sftpChannel?: Promise<SFTPWrapper>;
@@ -93,6 +105,7 @@ export class SshConnection implements Connection {
     };
     this.maxChannels = Math.max(1, opts.maxChannels ?? 8);
     this.shellStartTimeoutMs = opts.shellStartTimeoutMs ?? Math.max(this.target.connectTimeoutMs, MIN_SHELL_START_MS);
+    this.shellGrowAfterMs = opts.shellGrowAfterMs;
     this.limit = new ChannelLimit(this.maxChannels);
   }
 
@@ -133,7 +146,7 @@ export class SshConnection implements Connection {
     this.lost ??= 'the server closed the connection';
     this.client = undefined;
     this.sftpChannel = undefined;
-    for (const s of this.sessions.values()) s.abort(this.lost);
+    for (const p of this.pools.values()) p.abort(this.lost);
     this.signalLost(new TsplayError('TSPLAY_CONNECTION', `connection to ${this.host} lost: ${this.lost}`, { host: this.host }));
   }
 
@@ -149,6 +162,23 @@ export class SshConnection implements Connection {
     const limit = this.limit;
     if (limit.inUse >= limit.max) this.evictIdleShell();
     await limit.acquire();
+    return this.startShell(client, limit, become);
+  }
+
+  /**
+   * An extra shell for a pool whose commands queue up: only on the current
+   * transport, and only while a channel stays spare for SFTP or another
+   * identity (never evicting anything for it).
+   */
+  private openExtraShell(become: EffectiveBecome | undefined): Promise<OpenedShell & { release: () => void }> | undefined {
+    const client = this.client;
+    const limit = this.limit;
+    if (!client || this.lost || !limit.tryAcquire(limit.max - 1)) return undefined;
+    return this.startShell(client, limit, become);
+  }
+
+  /** opens a shell on a channel slot already taken from `limit` */
+  private async startShell(client: Client, limit: ChannelLimit, become: EffectiveBecome | undefined): Promise<OpenedShell & { release: () => void }> {
     const marker = newMarker();
     try {
       this.counters.channels++;
@@ -174,7 +204,7 @@ export class SshConnection implements Connection {
    * reopens when next needed) so that a new identity can get a channel.
    */
   private evictIdleShell(): void {
-    const idle = [...this.sessions.values()].filter((s) => s.isIdle()).sort((a, b) => a.lastUsed - b.lastUsed);
+    const idle = [...this.pools.values()].flatMap((p) => p.idleSessions()).sort((a, b) => a.lastUsed - b.lastUsed);
     if (idle[0]?.closeIfIdle()) return;
     if (this.sftpBusy === 0 && this.sftpChannel) {
       const closing = this.sftpChannel;
@@ -188,34 +218,47 @@ export class SshConnection implements Connection {
     return this.limit.peak;
   }
 
-  private session(b: BecomeOptions | false | undefined): ShellSession {
+  /** shells open now for one identity (tests) */
+  shellCount(b?: BecomeOptions | false): number {
+    const become = this.effectiveBecome(b);
+    return this.pools.get(become ? `${become.method}:${become.user}` : '')?.size ?? 0;
+  }
+
+  private pool(b: BecomeOptions | false | undefined): ShellPool {
     const become = this.effectiveBecome(b);
     const key = become ? `${become.method}:${become.user}` : '';
     if (become) this.becomePasswords.set(key, become.password);
-    let s = this.sessions.get(key);
-    if (!s) {
-      s = new ShellSession({
-        host: this.host,
-        open: () => this.openShellFor(become && { ...become, password: this.becomePasswords.get(key) }),
-        lostReason: () => this.lost,
-        onSend: (bytes) => {
-          this.counters.commands++;
-          this.counters.bytesSent += bytes;
+    let p = this.pools.get(key);
+    if (!p) {
+      const current = (): EffectiveBecome | undefined => become && { ...become, password: this.becomePasswords.get(key) };
+      p = new ShellPool({
+        session: {
+          host: this.host,
+          open: () => this.openShellFor(current()),
+          lostReason: () => this.lost,
+          onSend: (bytes) => {
+            this.counters.commands++;
+            this.counters.bytesSent += bytes;
+          },
+          onIdle: () => {
+            if (this.limit.waiting > 0) this.evictIdleShell();
+          },
         },
-        onIdle: () => {
-          if (this.limit.waiting > 0) this.evictIdleShell();
-        },
+        openExtra: () => this.openExtraShell(current()),
+        // one channel always stays for SFTP (or another identity)
+        maxShells: Math.max(1, this.maxChannels - 1),
+        growAfterMs: this.shellGrowAfterMs,
       });
-      this.sessions.set(key, s);
+      this.pools.set(key, p);
     }
-    return s;
+    return p;
   }
 
   async run(cmd: string | string[], opts: RunOptions = {}): Promise<CommandResult> {
     const script = typeof cmd === 'string' ? cmd : shellJoin(cmd);
     const secrets = [...(opts.secrets ?? [])];
     if (opts.become && opts.become.password) secrets.push(opts.become.password);
-    const r = await this.session(opts.become).exec({ script, argv: typeof cmd === 'string' ? undefined : cmd, env: opts.env, cwd: opts.cwd, stdin: opts.stdin }, opts.timeoutMs);
+    const r = await this.pool(opts.become).exec({ script, argv: typeof cmd === 'string' ? undefined : cmd, env: opts.env, cwd: opts.cwd, stdin: opts.stdin }, opts.timeoutMs);
     return { ...r, shown: maskSecrets(script, secrets) };
   }
 
@@ -288,8 +331,8 @@ export class SshConnection implements Connection {
     const client = this.client;
     this.client = undefined;
     this.lost = 'the connection was closed by tsplay';
-    for (const s of this.sessions.values()) s.abort(this.lost);
-    this.sessions.clear();
+    for (const p of this.pools.values()) p.abort(this.lost);
+    this.pools.clear();
     this.sftpChannel = undefined;
     if (client) {
       await new Promise<void>((resolve) => {
