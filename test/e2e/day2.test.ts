@@ -73,6 +73,11 @@ async function startTimes(lab: Lab, hosts = CLUSTER): Promise<Record<string, str
   return out;
 }
 
+/** pg_hba rules of a member (pg_hba_file_rules: what PostgreSQL loaded) that name this address. */
+async function hbaRulesFor(lab: Lab, member: string, address: string): Promise<number> {
+  return Number(await sql(addressOf(lab, member), 5432, `SELECT count(*) FROM pg_hba_file_rules WHERE address = '${address}'`));
+}
+
 interface WriterReport {
   acked: number[];
   attempts: number;
@@ -221,9 +226,16 @@ describeLab('day-2 operations (switchover, rolling restart, config change, backu
     const refused = await runPlaybook(four, 'add-node.yml', { node: SPARE });
     expect(refused.exitCode, describeRun(refused)).toBe(2);
     expect(failureText(refused)).toContain('even-sized');
+    const before = await startTimes(lab);
     const run = await runPlaybook(four, 'add-node.yml', { node: SPARE, etcd_allow_even_members: true });
     expectSucceeded(run);
     await leader(lab, 4);
+    // pg_hba: config.yml re-rendered and reloaded on the members (no restart,
+    // nothing in the DCS): replication and logins from the new host
+    expect(await startTimes(lab)).toEqual(before);
+    for (const h of CLUSTER) expect(await hbaRulesFor(lab, h, addressOf(lab, SPARE)), h).toBe(2);
+    const dcs = await lab.exec(CLUSTER[0]!, `curl -s http://${addressOf(lab, CLUSTER[0]!)}:8008/config`);
+    expect(JSON.parse(dcs.stdout).postgresql?.pg_hba, 'pg_hba in the DCS').toBeUndefined();
     await expectEtcdHealthy(lab, 'day2-1', 4);
     for (const lb of [...CLUSTER, SPARE]) {
       const stats = await lab.exec(lb, 'curl -s http://127.0.0.1:7000/\\;csv');
@@ -236,9 +248,12 @@ describeLab('day-2 operations (switchover, rolling restart, config change, backu
 
   it('remove-node takes the spare host out of Patroni, etcd and every HAProxy; site.yml then changes nothing', async () => {
     const four = inventoryWithSpare(lab);
+    const before = await startTimes(lab);
     const run = await runPlaybook(four, 'remove-node.yml', { node: SPARE });
     expectSucceeded(run);
     await leader(lab, 3);
+    expect(await startTimes(lab)).toEqual(before);
+    for (const h of CLUSTER) expect(await hbaRulesFor(lab, h, addressOf(lab, SPARE)), h).toBe(0);
     await expectEtcdHealthy(lab, 'day2-1', 3);
     for (const lb of CLUSTER) {
       const cfg = await lab.exec(lb, 'cat /etc/haproxy/haproxy.cfg');
