@@ -35,34 +35,53 @@ export function applySideEffects(t: EffectTarget, result: TaskResult): void {
   const included = asMap(data.include_vars);
   if (included) Object.assign(hostStateOf(t.run.hosts, t.factsHost).includeVars, included);
   if (t.varsOnly) return;
-  addHosts(t, data.add_host);
-  addGroups(t, data.add_group);
+  const changedInventory = addHosts(t, data.add_host) || addGroups(t, data.add_group);
+  // as Ansible (InventoryManager.add_dynamic_host/_group): add_host and group_by
+  // report changed when the inventory changed, which is known only once applied
+  if (changedInventory && result.status === 'ok') (result as { status: TaskResult['status'] }).status = 'changed';
 }
 
-function addHosts(t: EffectTarget, value: unknown): void {
+/** What add_host/group_by may change about a host: its variables and groups, and a group's children. */
+function inventorySignature(t: EffectTarget, host: string, groups: string[]): string {
+  const inv = t.run.opts.inventory;
+  const h = inv.hosts.get(host);
+  const hostPart = h && !h.implicit ? [h.vars, h.groups] : null;
+  return JSON.stringify([hostPart, groups.map((g) => inv.groups.get(g)?.children ?? null)]);
+}
+
+function addHosts(t: EffectTarget, value: unknown): boolean {
+  let changed = false;
   for (const entry of listOf(value)) {
     const name = entry.host_name ?? entry.name ?? entry.hostname;
     if (typeof name !== 'string') continue;
     const groups = stringList(entry.groups ?? entry.groupname ?? entry.group);
     const vars = asMap(entry.host_vars) ?? asMap(entry.vars) ?? {};
+    const before = inventorySignature(t, name, groups);
     for (const g of groups) if (!t.run.opts.inventory.groups.has(g)) t.run.services.inventory.addGroup(t.run.opts.inventory, g);
     t.run.services.inventory.addHost(t.run.opts.inventory, name, groups, vars);
     t.run.layers.delete(name);
+    if (inventorySignature(t, name, groups) !== before) changed = true;
   }
+  return changed;
 }
 
-function addGroups(t: EffectTarget, value: unknown): void {
+function addGroups(t: EffectTarget, value: unknown): boolean {
   const inv = t.run.opts.inventory;
+  let changed = false;
   for (const entry of listOf(value)) {
     const name = entry.name ?? entry.key ?? entry.group;
     if (typeof name !== 'string') continue;
     const parents = stringList(entry.parents);
-    if (!inv.groups.has(name)) t.run.services.inventory.addGroup(inv, name, parents[0]);
-    for (const p of parents.slice(1)) t.run.services.inventory.addGroup(inv, name, p);
     const host = typeof entry.host === 'string' ? entry.host : t.host;
+    const before = inventorySignature(t, host, parents);
+    // every parent is linked, also for a group that exists already (Ansible's add_child_group)
+    if (parents.length === 0 && !inv.groups.has(name)) t.run.services.inventory.addGroup(inv, name);
+    for (const p of parents) t.run.services.inventory.addGroup(inv, name, p);
     t.run.services.inventory.addHost(inv, host, [name], {});
     t.run.layers.delete(host);
+    if (inventorySignature(t, host, parents) !== before) changed = true;
   }
+  return changed;
 }
 
 function asMap(v: unknown): VarsMap | undefined {

@@ -28,8 +28,11 @@ export function countResult(stats: Record<string, HostStats>, host: string, r: T
       s.skipped++;
       return;
     case 'unreachable':
-      if (how.ignoreUnreachable) s.skipped++;
-      else s.unreachable++;
+      // ignore_unreachable: Ansible counts ok and ignored (StrategyBase._process_pending_results)
+      if (how.ignoreUnreachable) {
+        s.ok++;
+        s.ignored++;
+      } else s.unreachable++;
       return;
     case 'failed':
       if (how.ignoreErrors) {
@@ -39,4 +42,21 @@ export function countResult(stats: Record<string, HostStats>, host: string, r: T
       } else if (how.rescued) s.rescued++;
       else s.failed++;
   }
+}
+
+export interface IncludeCount extends CountAs {
+  kind: 'include_tasks' | 'include_role';
+  /** files included for this host: one per loop item that passed `when` */
+  files: number;
+}
+
+/**
+ * include_tasks / include_role as ansible-playbook 2.14 counts them: an
+ * include_role that ran is not counted at all; an include_tasks counts one ok
+ * per file it included (each loop item); skipped and failed ones as tasks.
+ */
+export function countInclude(stats: Record<string, HostStats>, host: string, r: TaskResult, how: IncludeCount): void {
+  if (r.status !== 'ok' && r.status !== 'changed') return countResult(stats, host, r, how);
+  if (how.kind === 'include_tasks') statsOf(stats, host).ok += how.files;
+  else statsOf(stats, host);
 }

@@ -65,7 +65,8 @@ export function runAnsible(dir: string, c: ParityCase): Outcome {
   for (const play of json.plays) {
     for (const t of play.tasks) {
       for (const [host, res] of Object.entries(t.hosts)) {
-        if (res.action === 'debug' || res.action === 'ansible.builtin.debug') debug.push(`${t.task.name}|${host}|${show(res.msg)}`);
+        // the json callback names role tasks "role : task"; tsplay's events name the task alone
+        if (res.action === 'debug' || res.action === 'ansible.builtin.debug') debug.push(`${t.task.name.replace(/^[\w.-]+ : /, '')}|${host}|${show(res.msg)}`);
       }
     }
   }
