@@ -132,7 +132,7 @@ async function execute({ prep, flags, mode, listing }: ExecuteOptions): Promise<
       diff: !!flags.diff,
       ...listing,
       startAtTask: flags['start-at-task'],
-      step: stepReader ? stepPrompt(stepReader, (why) => stopper.stop(why), renderer) : undefined,
+      step: stepReader ? stepPrompt(stepReader, stopper, renderer) : undefined,
       forks: forks ?? prep.cfg.forks,
       forceHandlers: !!flags['force-handlers'],
       connectionConfig: {
@@ -215,15 +215,18 @@ async function writeRetry(playbookFile: string, hosts: string[]): Promise<void> 
 /**
  * --step: Ansible's question before each task, answered from one reader for
  * the whole run (answers may be piped). At the end of the input the run
- * stops, as ansible-playbook stops there: recap printed, exit 99 (interrupted).
+ * stops, as ansible-playbook stops there: recap printed, exit 99
+ * (interrupted). Ctrl-C while it waits answers "no" and the run stops too.
  */
-function stepPrompt(reader: LineReader, stop: (why: string) => void, renderer: Renderer): (taskName: string) => Promise<StepAnswer> {
+function stepPrompt(reader: LineReader, stopper: RunStopper, renderer: Renderer): (taskName: string) => Promise<StepAnswer> {
   return async (taskName) => {
     await renderer.settled?.();
+    if (stopper.signal.aborted) return 'no';
     process.stderr.write(`Perform task: TASK: ${taskName} (N)o/(y)es/(c)ontinue: `);
-    const line = await reader.next();
+    const line = await untilAborted(reader.next(), stopper.signal);
+    if (stopper.signal.aborted) return 'no';
     if (line === undefined) {
-      stop('--step: no answer (end of input)');
+      stopper.stop('--step: no answer (end of input)');
       return 'no';
     }
     // a terminal echoes the answer and its newline; piped answers do not
@@ -231,6 +234,14 @@ function stepPrompt(reader: LineReader, stop: (why: string) => void, renderer: R
     const answer = line.trim().toLowerCase();
     return answer.startsWith('y') ? 'yes' : answer.startsWith('c') ? 'continue' : 'no';
   };
+}
+
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | undefined> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve(undefined);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 /**

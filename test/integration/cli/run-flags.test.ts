@@ -4,12 +4,12 @@
  * host (exit 1, as ansible-playbook 2.14), --syntax-check, --list-hosts,
  * --list-tasks, --list-tags.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliBuilt, tsplay, type CliResult } from '../security/cli-helpers.js';
+import { BIN, cliBuilt, tsplay, type CliResult } from '../security/cli-helpers.js';
 
 const INVENTORY = `[web]
 h1 ansible_connection=local
@@ -85,6 +85,25 @@ describe.skipIf(!cliBuilt())('run flags through the CLI', { timeout: 120_000 }, 
     expect(r.stderr).toContain('--step: no answer (end of input): stopping');
     expect(r.stdout).toContain('PLAY RECAP');
     expect(r.stdout).toMatch(/h1\s+: ok=1 /);
+  });
+
+  it('--step: Ctrl-C while the question waits stops the run with the recap, exit 99', async () => {
+    const child = spawn(process.execPath, [BIN, 'run', '-i', 'hosts.ini', '-o', 'plain', 'step.yml', '--step'], { cwd: dir, env: { ...process.env, NO_COLOR: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (stderr.includes('TASK: two')) child.kill('SIGINT');
+      else if (stderr.endsWith('(c)ontinue: ')) child.stdin.write('y\n');
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    clearTimeout(timer);
+    expect(code).toBe(99);
+    expect(stdout).toContain('PLAY RECAP');
+    expect(stdout).toMatch(/h1\s+: ok=1 /);
+    expect(stderr).toContain('SIGINT: stopping');
   });
 
   it('--limit matching no host: a warning, no play, exit 1 (as ansible-playbook)', () => {
