@@ -4,6 +4,7 @@
  */
 import type { RoleInstance, TaskKeywords, VarsMap } from '../playbook/model.js';
 import type { BatchContext, PlayContext } from './context.js';
+import type { RunPlaybookOptions } from './types.js';
 import { activeBatchHosts, activePlayHosts, layersOf } from './context.js';
 import { hostStateOf } from './host-state.js';
 import type { Scope } from './scope.js';
@@ -68,6 +69,7 @@ function magicVars(bc: BatchContext, host: string, role: RoleInstance | undefine
     ansible_check_mode: !!run.opts.check,
     ansible_diff_mode: !!run.opts.diff,
     ansible_verbosity: run.opts.verbosity ?? 0,
+    ...runOptionVars(run.opts),
     omit: run.omit,
   };
   if (role) {
@@ -75,6 +77,28 @@ function magicVars(bc: BatchContext, host: string, role: RoleInstance | undefine
     magic.role_path = role.path;
   }
   return magic;
+}
+
+/**
+ * ansible_version: the Ansible release whose playbook language tsplay follows
+ * (ansible-core 2.14), not tsplay's own version, so that content checking
+ * `ansible_version.full is version('2.9', '>=')` runs unchanged. tsplay's
+ * own version is `tsplay --version`.
+ */
+export const ANSIBLE_VERSION = { string: '2.14.0', full: '2.14.0', major: 2, minor: 14, revision: 0 } as const;
+
+/** The command-line options Ansible exposes as variables (utils/vars.py load_options_vars). */
+function runOptionVars(opts: RunPlaybookOptions): VarsMap {
+  const vars: VarsMap = {
+    ansible_version: { ...ANSIBLE_VERSION },
+    ansible_run_tags: opts.tags && opts.tags.length > 0 ? [...opts.tags] : ['all'],
+    ansible_skip_tags: [...(opts.skipTags ?? [])],
+    ansible_forks: opts.forks ?? 50,
+    ansible_inventory_sources: [...opts.inventory.sources],
+  };
+  // as Ansible: defined only when --limit was given
+  if (opts.limit !== undefined && opts.limit !== '') vars.ansible_limit = opts.limit;
+  return vars;
 }
 
 /** hostvars: another host's variables, built only when a template reads them. */
