@@ -38,19 +38,33 @@ export interface RunOnceGroup {
 }
 
 export async function runOnceGroup(bc: BatchContext, g: RunOnceGroup): Promise<Outcomes> {
-  const first = g.entries[0]!;
+  const done = await (isFree(bc) ? sharedRun(bc, g) : runFirst(bc, g, g.entries[0]!));
+  const outcomes: Outcomes = new Map();
+  for (const e of g.entries) outcomes.set(e.host, e.host === done.host ? done.outcome : followerOutcome(bc, e, done));
+  return outcomes;
+}
+
+function isFree(bc: BatchContext): boolean {
+  return (bc.play.run.opts.strategy ?? bc.play.play.strategy) === 'free';
+}
+
+/**
+ * free: the run of the first host to get here, which the others take when
+ * they reach the same task the same time (a handler flushed twice, a file
+ * included in a loop: each time is a run of its own). Under linear the hosts
+ * at a task are one group, and a host reaching it later (from a rescue) runs
+ * it again, as the first host of its own group, as ansible-playbook does.
+ */
+function sharedRun(bc: BatchContext, g: RunOnceGroup): Promise<SharedRun> {
   const key = occurrence(bc, g.task, g.entries);
   const runs = bc.runOnce.get(g.task) ?? new Map<number, Promise<SharedRun>>();
   bc.runOnce.set(g.task, runs);
   let shared = runs.get(key);
   if (!shared) {
-    shared = runFirst(bc, g, first);
+    shared = runFirst(bc, g, g.entries[0]!);
     runs.set(key, shared);
   }
-  const done = await shared;
-  const outcomes: Outcomes = new Map();
-  for (const e of g.entries) outcomes.set(e.host, e.host === done.host ? done.outcome : followerOutcome(bc, e, done));
-  return outcomes;
+  return shared;
 }
 
 async function runFirst(bc: BatchContext, g: RunOnceGroup, first: GroupEntry): Promise<SharedRun> {
@@ -63,10 +77,7 @@ async function runFirst(bc: BatchContext, g: RunOnceGroup, first: GroupEntry): P
   return { host: first.host, out, outcome };
 }
 
-/**
- * Which time this group reaches the task (a handler flushed twice, a file
- * included in a loop): each time is a run of its own.
- */
+/** Which time this host reaches the task. */
 function occurrence(bc: BatchContext, task: Task, entries: GroupEntry[]): number {
   const visits = bc.runOnceVisits.get(task) ?? new Map<string, number>();
   bc.runOnceVisits.set(task, visits);
