@@ -1,7 +1,7 @@
 /**
  * The shells of one identity (plain, or one become user) on one connection.
  * Normally a single shell runs every command, one at a time. When commands
- * queue behind a running command for longer than `growAfterMs` (several hosts
+ * queue behind commands running for longer than `growAfterMs` (several hosts
  * delegating long tasks to this one, as Ansible's forks would run them in
  * parallel), extra shells are opened on free channels, up to `maxShells`,
  * and the queue is served by all of them. A normal run, whose commands on a
@@ -16,7 +16,7 @@ import type { OpenedShell } from './shell-open.js';
 import { ShellSession, type RawResult, type ShellSessionOptions } from './shell-session.js';
 
 /** how long a command may wait for a busy shell before another shell is opened */
-export const DEFAULT_GROW_AFTER_MS = 100;
+export const DEFAULT_GROW_AFTER_MS = 250;
 /** after an extra shell failed to open (a server with fewer sessions allowed ...), no new try for this long */
 const GROW_PAUSE_AFTER_FAILURE_MS = 10_000;
 
@@ -118,17 +118,37 @@ export class ShellPool {
       });
   }
 
-  private scheduleGrow(): void {
+  private get growAfterMs(): number {
+    return this.opts.growAfterMs ?? DEFAULT_GROW_AFTER_MS;
+  }
+
+  private scheduleGrow(delayMs = this.growAfterMs): void {
     // shells being opened will serve as many waiting commands
     if (this.growTimer || this.waiting.length <= this.growing || this.workers.length + this.growing >= this.opts.maxShells) return;
     if (performance.now() - this.growFailedAt < GROW_PAUSE_AFTER_FAILURE_MS) return;
     this.growTimer = setTimeout(() => {
       this.growTimer = undefined;
-      // a command waiting for a shell that is still starting is not waiting behind a long command
-      if (this.workers.some((w) => w.busy && !w.session.hasLiveShell())) this.scheduleGrow();
-      else this.grow();
-    }, this.opts.growAfterMs ?? DEFAULT_GROW_AFTER_MS);
+      const wait = this.longestWaitAhead();
+      if (wait <= 0) this.grow();
+      else this.scheduleGrow(wait);
+    }, delayMs);
     this.growTimer.unref();
+  }
+
+  /**
+   * How much longer before the waiting commands count as stuck behind long
+   * ones: each busy shell's command must have been running for growAfterMs
+   * (a shell still starting, or between commands, restarts the count).
+   */
+  private longestWaitAhead(): number {
+    let shortest = Infinity;
+    for (const w of this.workers) {
+      if (!w.busy) continue;
+      const ms = w.session.runningForMs();
+      if (ms === undefined) return this.growAfterMs;
+      shortest = Math.min(shortest, ms);
+    }
+    return shortest === Infinity ? 0 : this.growAfterMs - shortest;
   }
 
   /** opens as many extra shells as commands wait, within maxShells and the free channels */

@@ -32,6 +32,7 @@ export interface RawResult {
 
 interface Pending {
   scanner: MarkerScanner;
+  startedAt: number;
   settle: (r: { rc: number; timedOut: boolean } | TsplayError) => void;
 }
 
@@ -66,6 +67,12 @@ export class ShellSession {
   /** the shell is open (it reopens on the next command otherwise) */
   hasLiveShell(): boolean {
     return this.shell?.alive === true;
+  }
+
+  /** how long the running command has been running; undefined when none runs (or the shell is starting) */
+  runningForMs(): number | undefined {
+    const cur = this.shell?.alive ? this.shell.current : undefined;
+    return cur ? performance.now() - cur.startedAt : undefined;
   }
 
   /** takes a shell opened elsewhere (an extra shell of a pool) */
@@ -180,7 +187,7 @@ export class ShellSession {
           timedOut: r.timedOut,
         });
       };
-      shell.current = { scanner, settle };
+      shell.current = { scanner, settle, startedAt: started };
       if (timeoutMs && timeoutMs > 0) {
         timer = setTimeout(() => {
           // settle before closing, so the close handler does not report a lost connection

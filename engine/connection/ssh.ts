@@ -14,8 +14,8 @@
  *   su without a password (connected as root) runs on a plain channel; su
  *   with a password gets a pty, answers su's prompt there and keeps stdout
  *   and stderr apart through temporary files (su-pty.ts).
- * - Parallel commands: commands of one identity that queue behind its busy
- *   shell for more than shellGrowAfterMs (hosts delegating long tasks to
+ * - Parallel commands: commands of one identity that queue behind commands
+ *   running for more than shellGrowAfterMs (hosts delegating long tasks to
  *   this one) get extra shells on spare channels (shell-pool.ts); a run
  *   whose commands on a host never overlap keeps one shell per identity.
  * - Limits: at most maxChannels channels at once, one of them never taken
@@ -55,8 +55,9 @@ export interface SshConnectionOptions extends Partial<Omit<TransportTarget, 'hos
    */
   shellStartTimeoutMs?: number;
   /**
-   * how long a command waits for its identity's busy shell before another
-   * shell is opened on a spare channel (default 50 ms; see shell-pool.ts)
+   * how long the commands of an identity's busy shells must have been
+   * running before a command waiting behind them gets another shell on a
+   * spare channel (default 250 ms; see shell-pool.ts)
    */
   shellGrowAfterMs?: number;
 }

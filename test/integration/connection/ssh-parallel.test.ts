@@ -65,8 +65,8 @@ describe.skipIf(!sshdAvailable())('parallel commands on one connection, counted 
     const out = await Promise.all(Array.from({ length: 6 }, (_, i) => c.run(`sleep 1; echo ${i}`)));
     const took = Date.now() - started;
     expect(out.map((r) => r.stdout)).toEqual(['0\n', '1\n', '2\n', '3\n', '4\n', '5\n']);
-    // one after another: 6 s at least
-    expect(took).toBeLessThan(3000);
+    // one after another: 6 s at least (the machine may be busy: a wide margin)
+    expect(took).toBeLessThan(4500);
     expect(c.shellCount()).toBe(6);
     expect(c.peakChannels()).toBe(6);
     await c.close();
@@ -74,23 +74,26 @@ describe.skipIf(!sshdAvailable())('parallel commands on one connection, counted 
     expect(sessions).toBe(6);
   });
 
-  it('never takes the last channel for an extra shell: SFTP and another identity still get one', async () => {
+  it('never takes the last channel for an extra shell: another identity still gets one', async () => {
     const c = connectionTo(h, h.hosts[1]!, { maxChannels: 3 });
     await c.run('true');
+    // the slow commands end when the test says so: no timing involved
+    const flag = `${h.hosts[1]!.dir}/go`;
     let slowDone = false;
-    const slow = Promise.all(Array.from({ length: 4 }, () => c.run('sleep 2; echo done'))).finally(() => {
+    const slow = Promise.all(Array.from({ length: 4 }, () => c.run(`until [ -e ${flag} ]; do sleep 0.05; done; echo done`))).finally(() => {
       slowDone = true;
     });
-    expect(await waitUntil(() => c.shellCount() === 2, 1800)).toBe(true);
+    expect(await waitUntil(() => c.shellCount() === 2, 10_000)).toBe(true);
     const who = await c.run('id -un', { become: { method: 'su', user: 'nobody' } });
     expect(who.stdout).toBe('nobody\n');
+    // it got the spare channel while the slow commands held the others
+    expect(slowDone).toBe(false);
+    writeFileSync(flag, '');
+    expect((await slow).map((r) => r.stdout)).toEqual(Array(4).fill('done\n'));
+    // SFTP (a large file) then takes a channel from an idle shell
     const path = `${h.hosts[1]!.dir}/big`;
     await c.put(Buffer.alloc(200_000, 3), path);
-    // both got the spare channel while the slow commands still held the others
-    expect(slowDone).toBe(false);
-    expect((await slow).map((r) => r.stdout)).toEqual(Array(4).fill('done\n'));
     expect((await c.get(path)).length).toBe(200_000);
-    expect(c.shellCount()).toBe(2);
     expect(c.peakChannels()).toBe(3);
     await c.close();
   });
@@ -100,10 +103,10 @@ describe.skipIf(!sshdAvailable())('parallel commands on one connection, counted 
     const become = { method: 'su' as const, user: 'nobody' };
     await c.run('true', { become });
     const started = Date.now();
-    const out = await Promise.all(Array.from({ length: 4 }, () => c.run('sleep 0.8; id -un', { become })));
+    const out = await Promise.all(Array.from({ length: 4 }, () => c.run('sleep 1.5; id -un', { become })));
     expect(out.map((r) => r.stdout)).toEqual(Array(4).fill('nobody\n'));
-    // one after another it would be 3.2 s
-    expect(Date.now() - started).toBeLessThan(2400);
+    // one after another: 6 s at least
+    expect(Date.now() - started).toBeLessThan(4500);
     expect(c.shellCount(become)).toBe(4);
     expect(c.shellCount()).toBe(0);
     await c.close();
@@ -130,7 +133,7 @@ describe.skipIf(!sshdAvailable())('parallel commands on one connection, counted 
     expect(r.summary.exitCode).toBe(0);
     // one after another: 6 s at least
     expect(r.slowTask).toBeGreaterThanOrEqual(1000);
-    expect(r.slowTask).toBeLessThan(3000);
+    expect(r.slowTask).toBeLessThan(4500);
     expect(r.sessions[0]).toBeGreaterThan(1);
     // maxChannels 8 by default, one kept spare: at most 7 shells
     expect(r.sessions[0]).toBeLessThanOrEqual(7);

@@ -81,6 +81,30 @@ describe('ShellPool', () => {
     expect(counts.extra).toBe(0);
   });
 
+  it('does not count a shell that is still starting as a long command', async () => {
+    let extra = 0;
+    const p = new ShellPool({
+      session: {
+        host: 'h',
+        open: async () => {
+          await new Promise((r) => setTimeout(r, 300));
+          return localShell();
+        },
+        lostReason: () => undefined,
+        onSend: () => undefined,
+      },
+      openExtra: () => {
+        extra++;
+        return Promise.resolve(localShell());
+      },
+      maxShells: 3,
+      growAfterMs: 150,
+    });
+    const out = await Promise.all([run(p, 'echo a'), run(p, 'echo b'), run(p, 'echo c')]);
+    expect(out.map((r) => r.stdout)).toEqual(['a\n', 'b\n', 'c\n']);
+    expect(extra).toBe(0);
+  });
+
   it('opens extra shells, up to maxShells, when long commands queue up', async () => {
     const { p, counts } = pool({ maxShells: 3 });
     const started = performance.now();
