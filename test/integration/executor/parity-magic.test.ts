@@ -1,7 +1,8 @@
 /**
  * Magic variables from the run options, by ansible-playbook and by tsplay on
  * the same options: same values (ansible_version compared on major.minor:
- * tsplay follows 2.14, the installed ansible-core is a 2.14.x).
+ * tsplay follows 2.14, the installed ansible-core is a 2.14.x; run tags sorted:
+ * ansible-playbook makes them from a set, in no fixed order).
  */
 import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -21,7 +22,7 @@ describe.skipIf(!ansibleAvailable)('magic variables parity with ansible-playbook
   gather_facts: false
   tasks:
     - name: magic
-      debug: { msg: "run={{ ansible_run_tags }} skip={{ ansible_skip_tags }} limit={{ ansible_limit }} forks={{ ansible_forks }} check={{ ansible_check_mode }} diff={{ ansible_diff_mode }} verb={{ ansible_verbosity }} play={{ ansible_play_name }} v={{ ansible_version.major }}.{{ ansible_version.minor }} {{ ansible_version.full is version('2.9', '>=') }} dirs={{ inventory_dir == playbook_dir }} {{ inventory_file | basename }} {{ ansible_inventory_sources | map('basename') | list }}" }
+      debug: { msg: "run={{ ansible_run_tags | sort }} skip={{ ansible_skip_tags }} limit={{ ansible_limit }} forks={{ ansible_forks }} check={{ ansible_check_mode }} diff={{ ansible_diff_mode }} verb={{ ansible_verbosity }} play={{ ansible_play_name }} v={{ ansible_version.major }}.{{ ansible_version.minor }} {{ ansible_version.full is version('2.9', '>=') }} dirs={{ inventory_dir == playbook_dir }} {{ inventory_file | basename }} {{ ansible_inventory_sources | map('basename') | list }}" }
       tags: [always]
 `,
     };
