@@ -29,7 +29,7 @@ export function applySideEffects(t: EffectTarget, result: TaskResult): void {
       // cacheable: also stored as facts, so they survive as ansible_facts
       if (data.cacheable === true) Object.assign(hostStateOf(t.run.hosts, t.factsHost).facts, facts);
     } else {
-      Object.assign(hostStateOf(t.run.hosts, t.factsHost).facts, facts);
+      Object.assign(hostStateOf(t.run.hosts, t.factsHost).facts, withoutAnsiblePrefix(facts));
     }
   }
   const included = asMap(data.include_vars);
@@ -82,6 +82,16 @@ function addGroups(t: EffectTarget, value: unknown): boolean {
     if (inventorySignature(t, host, parents) !== before) changed = true;
   }
   return changed;
+}
+
+/**
+ * Facts are kept as the `ansible_facts` namespace shows them: setup returns
+ * ansible_hostname, the namespace has hostname (Ansible's namespace_facts).
+ */
+function withoutAnsiblePrefix(facts: VarsMap): VarsMap {
+  const out: VarsMap = {};
+  for (const [k, v] of Object.entries(facts)) out[k.startsWith('ansible_') ? k.slice('ansible_'.length) : k] = v;
+  return out;
 }
 
 function asMap(v: unknown): VarsMap | undefined {

@@ -66,6 +66,19 @@ export function filterFacts(facts: Facts, filter: string | string[] | undefined)
   return Object.fromEntries(Object.entries(facts).filter(([k]) => res.some((r) => r.test(k) || r.test(`ansible_${k}`))));
 }
 
+/** Facts Ansible's setup module returns without the ansible_ prefix. */
+const UNPREFIXED = new Set(['gather_subset', 'module_setup']);
+
+/**
+ * The facts as Ansible's setup module returns them, so a registered result
+ * reads `r.ansible_facts.ansible_hostname`: every key gets the ansible_
+ * prefix but gather_subset and module_setup. The executor stores them
+ * without it again (ansible_facts.hostname, ansible_hostname).
+ */
+export function withAnsiblePrefix(facts: Facts): Facts {
+  return Object.fromEntries(Object.entries(facts).map(([k, v]) => [UNPREFIXED.has(k) || k.startsWith('ansible_') ? k : `ansible_${k}`, v]));
+}
+
 export const setup = defineModule<SetupParams, Facts>({
   name: 'setup',
   aliases: ['ansible.builtin.setup', 'ansible.builtin.gather_facts', 'gather_facts'],
@@ -74,10 +87,11 @@ export const setup = defineModule<SetupParams, Facts>({
     description:
       'One shell script reads hostname, OS and version, kernel, network (default IPv4, addresses, interfaces), CPUs, memory, ' +
       'service and package managers, user, Python, SELinux, date and environment. Returned as data.ansible_facts with keys ' +
-      'without the ansible_ prefix (hostname, os_family, ...); variables see them as ansible_hostname too. All subsets are ' +
+      'with the ansible_ prefix, as Ansible\'s setup module (a registered result reads r.ansible_facts.ansible_hostname); ' +
+      'variables see them as ansible_facts.hostname and ansible_hostname. All subsets are ' +
       'gathered (the cost is one round trip either way); gather_subset is recorded. Runs in check mode.',
     examples: ['- setup:', '- setup:', '    filter: [ansible_default_ipv4, ansible_distribution*]'].join('\n'),
-    returns: { ansible_facts: 'the facts' },
+    returns: { ansible_facts: 'the facts, keys with the ansible_ prefix (but gather_subset, module_setup)' },
   },
   params: {
     type: 'object',
@@ -105,6 +119,6 @@ export const setup = defineModule<SetupParams, Facts>({
     return facts;
   },
   plan(p, facts) {
-    return { changes: [], data: { ansible_facts: filterFacts(facts, p.filter) } };
+    return { changes: [], data: { ansible_facts: withAnsiblePrefix(filterFacts(facts, p.filter)) } };
   },
 });

@@ -24,7 +24,9 @@ describe.skipIf(!hasAnsible)('setup matches ansible-core on this machine', () =>
   it('same OS, kernel, CPU, memory, network, managers and user facts', async () => {
     const theirs = ansibleFacts();
     const { result } = await runModule(setup, {}, makeTestContext());
-    const ours = (result.data as { ansible_facts: Record<string, unknown> }).ansible_facts;
+    // registered shape = Ansible's: ansible_ prefixed keys; compared here without it
+    const registered = (result.data as { ansible_facts: Record<string, unknown> }).ansible_facts;
+    const ours = Object.fromEntries(Object.entries(registered).map(([k, v]) => [k.replace(/^ansible_/, ''), v]));
     const same = [
       'hostname', 'nodename', 'system', 'kernel', 'kernel_version', 'architecture', 'machine', 'os_family', 'distribution',
       'distribution_version', 'distribution_major_version', 'distribution_minor_version', 'distribution_release',

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { filterFacts, parseSetupOutput, setup } from '../../../../modules/utility/setup.js';
+import { filterFacts, parseSetupOutput, setup, withAnsiblePrefix } from '../../../../modules/utility/setup.js';
 import { parseAddrs, parseLinks, prefixToNetmask } from '../../../../modules/utility/setup-network.js';
 import { serviceMgr } from '../../../../modules/utility/setup-facts.js';
 import { makeTestContext } from '../../../helpers/ctx-utility-context.js';
@@ -82,7 +82,9 @@ describe('setup helpers', () => {
     expect(Object.keys(filterFacts(facts, 'hostname'))).toEqual(['hostname']);
     const plan = setup.plan({}, facts, planCtx);
     expect(plan.changes).toEqual([]);
-    expect(plan.data).toEqual({ ansible_facts: facts });
+    // registered as Ansible's setup returns them: ansible_ prefix but gather_subset/module_setup
+    expect(plan.data).toEqual({ ansible_facts: { ansible_distribution: 'Debian', ansible_distribution_version: '12', ansible_hostname: 'h', ansible_default_ipv4: {} } });
+    expect(withAnsiblePrefix({ local: {}, gather_subset: ['all'], module_setup: true, ansible_x: 1 })).toEqual({ ansible_local: {}, gather_subset: ['all'], module_setup: true, ansible_x: 1 });
   });
 });
 
@@ -93,12 +95,12 @@ describe('setup on this machine (LocalConnection)', () => {
     expect(result.status).toBe('ok');
     expect(ctx.conn.stats().commands).toBe(1);
     const f = (result.data as { ansible_facts: Record<string, unknown> }).ansible_facts;
-    expect(f.system).toBe('Linux');
-    expect(typeof f.hostname).toBe('string');
-    expect(f.processor_vcpus).toBeGreaterThan(0);
-    expect(f.memtotal_mb).toBeGreaterThan(0);
-    expect(f.user_uid).toBe(process.getuid?.());
-    expect(f.env).toMatchObject({ PATH: expect.any(String) });
+    expect(f.ansible_system).toBe('Linux');
+    expect(typeof f.ansible_hostname).toBe('string');
+    expect(f.ansible_processor_vcpus).toBeGreaterThan(0);
+    expect(f.ansible_memtotal_mb).toBeGreaterThan(0);
+    expect(f.ansible_user_uid).toBe(process.getuid?.());
+    expect(f.ansible_env).toMatchObject({ PATH: expect.any(String) });
     expect(f.gather_subset).toEqual(['all']);
   });
 });
