@@ -49,7 +49,7 @@ export function caseDir(c: ParityCase): string {
 }
 
 interface AnsibleJson {
-  plays: { tasks: { task: { name: string }; hosts: Record<string, { msg?: unknown; action?: string }> }[] }[];
+  plays: { tasks: { task: { name: string }; hosts: Record<string, { msg?: unknown; action?: string; results?: { msg?: unknown; skipped?: boolean }[] }> }[] }[];
   stats: Record<string, Record<string, number>>;
 }
 
@@ -66,7 +66,11 @@ export function runAnsible(dir: string, c: ParityCase): Outcome {
     for (const t of play.tasks) {
       for (const [host, res] of Object.entries(t.hosts)) {
         // the json callback names role tasks "role : task"; tsplay's events name the task alone
-        if (res.action === 'debug' || res.action === 'ansible.builtin.debug') debug.push(`${t.task.name.replace(/^[\w.-]+ : /, '')}|${host}|${show(res.msg)}`);
+        if (res.action !== 'debug' && res.action !== 'ansible.builtin.debug') continue;
+        const name = t.task.name.replace(/^[\w.-]+ : /, '');
+        // a looped debug: one message per item that ran
+        if (res.results) for (const r of res.results) debug.push(...(r.skipped ? [] : [`${name}|${host}|${show(r.msg)}`]));
+        else debug.push(`${name}|${host}|${show(res.msg)}`);
       }
     }
   }
@@ -88,7 +92,10 @@ export async function runTsplay(dir: string, c: ParityCase): Promise<Outcome> {
     inventory,
     pool,
     emit: (e) => {
-      if (e.type === 'host_result' && e.task.module === 'debug' && e.result.status !== 'skipped') debug.push(`${e.task.name}|${e.host}|${show(e.result.data.msg)}`);
+      if (e.type !== 'item_result' && e.type !== 'host_result') return;
+      if (e.task.module !== 'debug' || e.result.status === 'skipped') return;
+      // a looped debug: one message per item (item_result), none for the whole task
+      if (e.type === 'item_result' || !e.result.results) debug.push(`${e.task.name}|${e.host}|${show(e.result.data.msg)}`);
     },
   });
   await pool.closeAll();
