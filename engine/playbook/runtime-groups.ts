@@ -65,8 +65,15 @@ export function runtimeHostsOf(ctx: LoadCtx, pattern: string): RuntimeAnswer | u
 }
 
 function runtimeOf(ctx: LoadCtx): RuntimeGroups {
-  ctx.runtimeGroups ??= { inventory: structuredClone(ctx.inventory!), templated: [] };
+  ctx.runtimeGroups ??= { inventory: shapeOf(ctx.inventory!), templated: [] };
   return ctx.runtimeGroups;
+}
+
+/** A copy of the hosts and groups without their variables (which may hold vault values), to add to freely. */
+function shapeOf(inv: Inventory): Inventory {
+  const hosts = new Map([...inv.hosts].map(([k, h]) => [k, { ...h, vars: {}, groups: [...h.groups] }]));
+  const groups = new Map([...inv.groups].map(([k, g]) => [k, { ...g, vars: {}, hosts: [...g.hosts], children: [...g.children] }]));
+  return { sources: [...inv.sources], hosts, groups, hostOrder: [...inv.hostOrder] };
 }
 
 function collectTasks(nodes: TaskNode[], out: Task[]): void {
