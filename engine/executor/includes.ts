@@ -12,7 +12,7 @@ import { allHold } from './conditions.js';
 import { expandLoop } from './loops.js';
 import { loopItemVars } from './loop-vars.js';
 import { errorResult } from './module-runner.js';
-import { countResult } from './stats.js';
+import { countInclude } from './stats.js';
 import type { GroupEntry } from './task-step.js';
 import { taskRef } from './task-ref.js';
 import { taskVarsFor } from './task-vars.js';
@@ -39,7 +39,8 @@ export async function runIncludeGroup(bc: BatchContext, node: DynamicInclude, en
       result = errorResult(err);
     }
     const failed = result.status === 'failed';
-    countResult(run.stats, e.host, result, { rescued: failed && e.scope.rescuable, ignoreErrors: false, ignoreUnreachable: false });
+    const how = { rescued: failed && e.scope.rescuable, ignoreErrors: false, ignoreUnreachable: false };
+    countInclude(run.stats, e.host, result, { ...how, kind: node.kind, files: parts.length });
     run.emitter.emit({ type: 'host_result', v: 1, task: ref, host: e.host, result, durationMs: Date.now() - started, handler });
     if (failed && !e.scope.rescuable) hostStateOf(run.hosts, e.host).failed = true;
     outcomes.set(e.host, { kind: 'include', flow: failed ? 'failed' : 'continue', parts, failure: failed ? { task: node, result: { failed: true, msg: result.msg } } : undefined });
