@@ -10,6 +10,10 @@
  * Under `free` the first host to reach the task runs it and the others take
  * its result when they get there (ansible-playbook does not support run_once
  * with free and runs the task everywhere, with a warning).
+ *
+ * add_host and pause take this path without run_once (their Ansible action
+ * plugins bypass the host loop), except that `register` stays with the host
+ * that ran. Under free ansible-playbook refuses them; tsplay runs them once.
  */
 import type { Task } from '../playbook/model.js';
 import type { TaskRef } from '../output/events.js';
@@ -35,6 +39,12 @@ export interface RunOnceGroup {
   ref: TaskRef;
   handler: boolean;
   entries: GroupEntry[];
+  /**
+   * run_once was written: `register` goes to every host of the batch. A
+   * module bypassing the host loop (add_host) registers for the first host
+   * only (Ansible's get_task_hosts looks at task.run_once alone).
+   */
+  runOnceKeyword: boolean;
 }
 
 export async function runOnceGroup(bc: BatchContext, g: RunOnceGroup): Promise<Outcomes> {
@@ -73,7 +83,7 @@ async function runFirst(bc: BatchContext, g: RunOnceGroup, first: GroupEntry): P
   const started = Date.now();
   const out = await run.forks(() => runTaskOnHost({ bc, host: first.host, task: g.task, scope: first.scope, ref: g.ref }));
   const outcome = finishHost(bc, { task: g.task, ref: g.ref, handler: g.handler, entry: first, out, durationMs: Date.now() - started });
-  copyToBatch(bc, g.task, first.host, out);
+  copyToBatch(bc, { task: g.task, from: first.host, out, register: g.runOnceKeyword });
   return { host: first.host, out, outcome };
 }
 
@@ -90,8 +100,15 @@ function occurrence(bc: BatchContext, task: Task, entries: GroupEntry[]): number
   return key;
 }
 
+interface CopyFrom {
+  task: Task;
+  from: string;
+  out: TaskOutput;
+  register: boolean;
+}
+
 /** register and facts of the first host's result go to every other host of the batch (not unreachable ones). */
-function copyToBatch(bc: BatchContext, task: Task, from: string, out: TaskOutput): void {
+function copyToBatch(bc: BatchContext, { task, from, out, register }: CopyFrom): void {
   const run = bc.play.run;
   const registered = task.register ? hostStateOf(run.hosts, from).registered[task.register] : undefined;
   // delegate_facts: the facts belong to the delegated host, not to the batch
@@ -100,7 +117,7 @@ function copyToBatch(bc: BatchContext, task: Task, from: string, out: TaskOutput
   for (const host of bc.batch) {
     const state = hostStateOf(run.hosts, host);
     if (host === from || state.unreachable) continue;
-    if (task.register) state.registered[task.register] = registered;
+    if (task.register && register) state.registered[task.register] = registered;
     if (!factsShared) continue;
     for (const item of items) applySideEffects({ run, task, host, factsHost: host, varsOnly: true }, item);
   }

@@ -64,7 +64,8 @@ export async function runTaskGroup(bc: BatchContext, task: Task, entries: GroupE
   const run = bc.play.run;
   const ref = taskRef(bc.play, task);
   await ensureLayers(run);
-  if (inherited(task, entries[0]!.scope, 'runOnce')) return runOnceGroup(bc, { task, ref, handler, entries });
+  const runOnce = !!inherited(task, entries[0]!.scope, 'runOnce');
+  if (runOnce || bypassesHostLoop(task)) return runOnceGroup(bc, { task, ref, handler, entries, runOnceKeyword: runOnce });
   run.emitter.emit({ type: 'task_start', v: 1, task: ref, hosts: entries.map((e) => e.host), handler });
   const outcomes: Outcomes = new Map();
   const throttle = task.throttle ?? inherited(task, entries[0]!.scope, 'throttle');
@@ -82,6 +83,16 @@ export async function runTaskGroup(bc: BatchContext, task: Task, entries: GroupE
     ),
   );
   return outcomes;
+}
+
+/**
+ * Modules whose Ansible action plugin has BYPASS_HOST_LOOP: the linear
+ * strategy runs them for the first host of the batch only, as run_once.
+ */
+const BYPASS_HOST_LOOP = new Set(['add_host', 'pause']);
+
+export function bypassesHostLoop(task: Task): boolean {
+  return BYPASS_HOST_LOOP.has(task.module);
 }
 
 export interface Finish {

@@ -91,10 +91,9 @@ describe.skipIf(!ansibleAvailable)('recap parity with ansible-playbook', () => {
     expect(tsplay.stats).toEqual(ansible.stats);
   }, 120_000);
 
-  // Known gap: Ansible runs add_host once per batch (its action has
-  // BYPASS_HOST_LOOP, like run_once); tsplay runs it on every host
-  // (engine/executor/task-step.ts decides). Flip to it() once it does.
-  it.fails('add_host without run_once runs for the first host only', async () => {
+  // add_host bypasses the host loop (BYPASS_HOST_LOOP): the first host of the
+  // batch runs it, and its register stays with that host (no run_once copy)
+  it('add_host without run_once runs for the first host only', async () => {
     const { ansible, tsplay } = await both({
       playbook: `
 - hosts: web
@@ -102,8 +101,13 @@ describe.skipIf(!ansibleAvailable)('recap parity with ansible-playbook', () => {
   tasks:
     - add_host: { name: "{{ item }}", groups: added }
       loop: [n1, n2]
+    - add_host: { name: "n3", groups: added }
+      register: r
+    - name: show
+      debug: { msg: "{{ 'registered' if r is defined else 'none' }} {{ groups.added }}" }
 `,
     });
+    expect(tsplay.debug).toEqual(ansible.debug);
     expect(tsplay.stats).toEqual(ansible.stats);
   }, 120_000);
 
