@@ -70,6 +70,11 @@ export interface BatchContext {
   runOnce: Map<Task, Map<number, Promise<SharedRun>>>;
   /** how many times each host reached each run_once task */
   runOnceVisits: Map<Task, Map<string, number>>;
+  /**
+   * throttle: one limiter per task (and throttle value) for the batch, so
+   * hosts reaching the task one by one (free) share it as a linear group does
+   */
+  throttles?: Map<Task, Map<number, LimitFunction>>;
 }
 
 /** Hosts of the batch still running the play (ansible_play_batch). */

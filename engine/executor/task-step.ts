@@ -4,6 +4,7 @@
  * throttle, then for each host its result, stats, register and notify.
  */
 import pLimit from 'p-limit';
+import type { LimitFunction } from 'p-limit';
 import type { Task } from '../playbook/model.js';
 import type { TaskRef } from '../output/events.js';
 import type { TaskResult } from '../results.js';
@@ -68,13 +69,13 @@ export async function runTaskGroup(bc: BatchContext, task: Task, entries: GroupE
   if (runOnce || bypassesHostLoop(task)) return runOnceGroup(bc, { task, ref, handler, entries, runOnceKeyword: runOnce });
   run.emitter.emit({ type: 'task_start', v: 1, task: ref, hosts: entries.map((e) => e.host), handler });
   const outcomes: Outcomes = new Map();
-  const throttle = task.throttle ?? inherited(task, entries[0]!.scope, 'throttle');
-  const throttled = throttle && throttle > 0 ? pLimit(throttle) : undefined;
+  const throttled = throttleOf(bc, task, entries[0]!.scope);
   const limitTask = (fn: () => Promise<void>): Promise<void> => (throttled ? throttled(fn) : fn());
+  // the throttle outside forks: a host waiting for its turn at this task holds no fork
   await Promise.all(
     entries.map((e) =>
-      run.forks(() =>
-        limitTask(async () => {
+      limitTask(() =>
+        run.forks(async () => {
           const started = Date.now();
           const out = await runTaskOnHost({ bc, host: e.host, task, scope: e.scope, ref });
           outcomes.set(e.host, finishHost(bc, { task, ref, handler, entry: e, out, durationMs: Date.now() - started }));
@@ -93,6 +94,17 @@ const BYPASS_HOST_LOOP = new Set(['add_host', 'pause']);
 
 export function bypassesHostLoop(task: Task): boolean {
   return BYPASS_HOST_LOOP.has(task.module);
+}
+
+/** The batch's limiter of this task, when it has a throttle. */
+function throttleOf(bc: BatchContext, task: Task, scope: Scope): LimitFunction | undefined {
+  const throttle = task.throttle ?? inherited(task, scope, 'throttle');
+  if (!throttle || throttle <= 0) return undefined;
+  const byValue = (bc.throttles ??= new Map()).get(task) ?? new Map<number, LimitFunction>();
+  bc.throttles.set(task, byValue);
+  let limit = byValue.get(throttle);
+  if (!limit) byValue.set(throttle, (limit = pLimit(throttle)));
+  return limit;
 }
 
 export interface Finish {

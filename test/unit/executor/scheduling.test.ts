@@ -51,6 +51,19 @@ describe('strategies', () => {
     expect(concurrency.max).toBe(1);
   });
 
+  it('throttle bounds one task across hosts under free too', async () => {
+    await runYaml(`
+- hosts: web
+  strategy: free
+  gather_facts: false
+  tasks:
+    - fake: { name: a, sleep: 20 }
+      throttle: 2
+`, { inventory: FIVE, forks: 5 });
+    expect(probeOrder().filter((x) => x.startsWith('a@'))).toHaveLength(5);
+    expect(concurrency.max).toBe(2);
+  });
+
   it('free: handlers flush per host, run_once still runs once', async () => {
     const h = await runYaml(`
 - hosts: web
