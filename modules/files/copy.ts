@@ -82,7 +82,9 @@ function singleReqs(p: CopyParams, srcName: string | undefined, diff: boolean): 
 }
 
 export async function probeSingle(ctx: ModuleContext, p: CopyParams, desired: Buffer, srcName: string | undefined): Promise<CopyFacts> {
-  const { stats, umask, user, group } = await probePaths(ctx, singleReqs(p, srcName, ctx.diff));
+  // the user is read only as the owner of a new file: no `id` when the destination exists
+  const who = { target: p.dest, inDir: srcName ? posix.join(p.dest, srcName) : undefined };
+  const { stats, umask, user, group } = await probePaths(ctx, singleReqs(p, srcName, ctx.diff), { who });
   const { dest, current, makeParent, parentMissing } = resolveSingle(p, stats, srcName);
   return { umask, runAs: { user, group }, items: [{ dest, desired, current }], dirs: [], makeParent, parentMissing };
 }

@@ -25,11 +25,16 @@ export interface EditState {
 const EDIT_MAX = 64 * 1024 * 1024;
 
 export async function probeEdit(ctx: ModuleContext, path: string): Promise<EditFacts> {
-  const { stats, umask, user, group } = await probePaths(ctx, [
-    { path, follow: true, checksum: 'sha1', contentMax: EDIT_MAX },
-    // only whether the parent exists is read (no process on the host for it)
-    { path: posix.dirname(path), follow: true, existsOnly: true },
-  ]);
+  const { stats, umask, user, group } = await probePaths(
+    ctx,
+    [
+      { path, follow: true, checksum: 'sha1', contentMax: EDIT_MAX },
+      // only whether the parent exists is read (no process on the host for it)
+      { path: posix.dirname(path), follow: true, existsOnly: true },
+    ],
+    // the user is read only as the owner of a new file
+    { who: { target: path } },
+  );
   const stat = stats[0]!;
   if (stat.exists && stat.type === 'file' && !stat.content) throw new ModuleFailure(`${path} is not readable or larger than ${EDIT_MAX} bytes`);
   return { stat, parent: stats[1]!, umask, runAs: { user, group } };

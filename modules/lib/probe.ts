@@ -113,9 +113,25 @@ function reusableEntry(reqs: ProbeRequest[], i: number): number | undefined {
   return j < 0 ? undefined : j;
 }
 
-/** The probe script for these paths (POSIX sh + GNU coreutils); `who` adds the user and group it runs as. */
-export function probeScript(reqs: ProbeRequest[], extra = '', who = true): string {
-  const head = [`printf 'U '; umask`, who ? `printf 'I '; id` : ''];
+/**
+ * Whether the probe reports the user and group it runs as (one `id`): always,
+ * never, or only when a file would be created at `target` (or at `inDir` when
+ * target is a directory), the only case where they are read (as the owner of
+ * the new file).
+ */
+export type WhoOption = boolean | { target: string; inDir?: string };
+
+function whoLine(who: WhoOption): string {
+  if (who === false) return '';
+  if (who === true) return `printf 'I '; id`;
+  const t = shellQuote(who.target);
+  const inDir = who.inDir !== undefined ? ` || { [ -d ${t} ] && [ ! -e ${shellQuote(who.inDir)} ]; }` : '';
+  return `if [ ! -e ${t} ]${inDir}; then printf 'I '; id; fi`;
+}
+
+/** The probe script for these paths (POSIX sh + GNU coreutils). */
+export function probeScript(reqs: ProbeRequest[], extra = '', who: WhoOption = true): string {
+  const head = [`printf 'U '; umask`, whoLine(who)];
   return [...head, ...reqs.map((r, i) => entryScript(r, i, reusableEntry(reqs, i))), extra, 'true'].filter(Boolean).join('\n');
 }
 
@@ -203,7 +219,7 @@ export interface ProbeOptions {
   /** an extra script printing 'X key value' lines */
   extra?: string;
   /** also report the user and group the probe runs as (one `id`); default true */
-  who?: boolean;
+  who?: WhoOption;
 }
 
 /** Runs the probe for these paths in one command; a path asked twice the same way is probed once. */

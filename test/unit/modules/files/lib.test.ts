@@ -186,6 +186,21 @@ describe('probePaths on this machine (sh)', () => {
     }
   });
 
+  it("runs id only when a file would be created at the target (or in it, when it is a directory)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsplay-probe-'));
+    try {
+      const me = spawnSync('id', ['-un'], { encoding: 'utf8' }).stdout.trim();
+      writeFileSync(join(dir, 'f'), 'x');
+      const user = async (who: { target: string; inDir?: string }) => (await probePaths(ctx, [{ path: who.target }], { who })).user;
+      expect(await user({ target: join(dir, 'f'), inDir: join(dir, 'f', 'n') })).toBe('');
+      expect(await user({ target: join(dir, 'missing') })).toBe(me);
+      expect(await user({ target: dir, inDir: join(dir, 'new') })).toBe(me);
+      expect(await user({ target: dir, inDir: join(dir, 'f') })).toBe('');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('returns no content above contentMax', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tsplay-probe-'));
     try {
