@@ -39,9 +39,9 @@ export interface Play {
   varsFiles: string[];
   /** roles of the play, in order, with dependencies first */
   roles: RoleInstance[];
-  /** pre_tasks, then role tasks (in order), then tasks, then post_tasks: each a section whose handlers flush at its end */
+  /** pre_tasks, then role tasks (in order), then tasks, then post_tasks: handlers flush after pre_tasks, after roles and tasks together, after post_tasks */
   sections: TaskSection[];
-  /** play handlers then role handlers */
+  /** handlers of `roles:`, then the play's, then those of import_role (Ansible's order; the last one of a name answers it) */
   handlers: TaskNode[];
   become?: boolean;
   becomeUser?: string;
