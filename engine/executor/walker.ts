@@ -49,6 +49,8 @@ export async function* walkPlay(pc: PlayContext, opts: WalkOptions): HostWalker 
     const result = yield* walkNodes(tasks, scope, [s]);
     if (result === 'ended') return;
     if (result === 'failed' && !opts.forceHandlers) return;
+    // roles and tasks are one section for handlers, as Ansible compiles the play
+    if (result === 'continue' && sections[s]!.name === 'roles' && sections[s + 1]?.name === 'tasks') continue;
     const flushed = yield { kind: 'flush', path: [s, tasks.length] };
     if (result === 'failed' || flushed.flow !== 'continue') return;
   }

@@ -96,6 +96,7 @@ async function parsePlay(ctx: LoadCtx, y: YamlDoc, node: Node, entries: MapEntry
   for (const k of Object.keys(kw.vars)) ctx.knownVars.add(k);
   const get = (k: string) => entries.find((e) => e.key === k)?.value ?? null;
   const roles = await loadPlayRoles(ctx, y, get('roles'));
+  const rolesHandlerCount = ctx.roleHandlers.length;
   const sections: TaskSection[] = [
     { name: 'pre_tasks', tasks: await parseTaskList(ctx, scope, get('pre_tasks'), 'pre_tasks') },
     { name: 'roles', tasks: roles.tasks },
@@ -112,7 +113,8 @@ async function parsePlay(ctx: LoadCtx, y: YamlDoc, node: Node, entries: MapEntry
     varsFiles: anchorVarsFiles(opts.varsFiles, y.file, ctx.playbookDir),
     roles: roles.instances,
     sections,
-    handlers: [...handlers, ...ctx.roleHandlers],
+    // as ansible-playbook orders them: handlers of `roles:`, the play's, then import_role's
+    handlers: [...ctx.roleHandlers.slice(0, rolesHandlerCount), ...handlers, ...ctx.roleHandlers.slice(rolesHandlerCount)],
     become: kw.become,
     becomeUser: kw.becomeUser,
     becomeMethod: kw.becomeMethod,

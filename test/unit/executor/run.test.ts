@@ -223,7 +223,7 @@ describe('play setup', () => {
     expect(h.summary.stats.h1!.failed).toBe(0);
   });
 
-  it('roles: params beat defaults, each role sees its own values, role handlers flush after the roles section', async () => {
+  it('roles: params beat defaults, each role sees its own values, role handlers flush after roles and tasks together (as Ansible)', async () => {
     const h = await runYaml(`
 - hosts: web
   gather_facts: false
@@ -243,7 +243,7 @@ describe('play setup', () => {
         'roles/b/tasks/main.yml': '- fake: { name: "b-{{ colour }}-{{ role_path | basename }}" }\n',
       },
     });
-    expect(probeOrder()).toEqual(['a-8080-red-a@h1', 'b-blue-b@h1', 'a-handler@h1', 'play-none@h1']);
+    expect(probeOrder()).toEqual(['a-8080-red-a@h1', 'b-blue-b@h1', 'play-none@h1', 'a-handler@h1']);
     expect(h.summary.exitCode).toBe(0);
   });
 

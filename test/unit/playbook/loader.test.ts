@@ -169,10 +169,10 @@ describe('tasks', () => {
     expect(t).toMatchObject({ when: ['ir'], role: { name: 'base' } });
   });
 
-  it('reads handlers with listen, play handlers before role handlers', () => {
-    expect(play.handlers.map((h) => h.name)).toEqual(['restart app', 'common handler']);
-    expect(play.handlers[0]).toMatchObject({ listen: ['app changed'], args: { cmd: 'systemctl restart app' } });
-    expect(play.handlers[1]!.role?.name).toBe('common');
+  it('reads handlers with listen, role handlers before play handlers (as ansible-playbook)', () => {
+    expect(play.handlers.map((h) => h.name)).toEqual(['common handler', 'restart app']);
+    expect(play.handlers[1]).toMatchObject({ listen: ['app changed'], args: { cmd: 'systemctl restart app' } });
+    expect(play.handlers[0]!.role?.name).toBe('common');
   });
 });
 
