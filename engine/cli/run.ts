@@ -3,7 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { setMaxListeners } from 'node:events';
 import { basename, join } from 'node:path';
 import { ExitCode, TsplayError, TsplayErrors } from '../errors.js';
-import { runPlaybook, listHosts, listTasks, listTags } from '../executor/index.js';
+import { runPlaybook, listPlaybook } from '../executor/index.js';
 import { createRenderer, type OutputMode, type Renderer } from '../output/index.js';
 import { intOption, LineReader, parseOrExit, readPassword, type PlaybookFlags } from './options.js';
 import { limitHosts, matchHosts, splitHostPattern } from '../inventory/patterns.js';
@@ -81,8 +81,10 @@ async function runWithFlags(playbookArg: string | undefined, flags: PlaybookFlag
   }
   for (const w of prep.warnings) process.stderr.write(`[WARNING]: ${w.format()}\n`);
   checkLimit(prep.inventory, flags.limit);
+  // the playbook as written on the command line, as ansible-playbook prints it
+  const shownPath = playbookArg ?? prep.playbookFile;
   if (flags['syntax-check']) {
-    process.stdout.write(`playbook: ${prep.playbookFile}\n`);
+    process.stdout.write(`\nplaybook: ${shownPath}\n`);
     return ExitCode.ok;
   }
   let limit = flags.limit;
@@ -96,9 +98,8 @@ async function runWithFlags(playbookArg: string | undefined, flags: PlaybookFlag
   }
   const listing = { playbook: prep.playbook!, inventory: prep.inventory, limit, tags: splitList(flags.tags), skipTags: splitList(flags['skip-tags']), extraVars: prep.extraVars };
   if (flags['list-hosts'] || flags['list-tasks'] || flags['list-tags']) {
-    if (flags['list-hosts']) process.stdout.write(await listHosts(listing));
-    if (flags['list-tasks']) process.stdout.write(await listTasks(listing));
-    if (flags['list-tags']) process.stdout.write(await listTags(listing));
+    const what = { hosts: flags['list-hosts'], tasks: flags['list-tasks'], tags: flags['list-tags'] };
+    process.stdout.write(await listPlaybook({ ...listing, shownPath }, what));
     return ExitCode.ok;
   }
   return execute({ prep, flags, mode, listing });

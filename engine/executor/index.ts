@@ -14,8 +14,8 @@
  * (when, loops, until, result rules, probe → plan → apply).
  */
 export { runPlaybook } from './run.js';
-export { listHosts, listTasks, listTags, collectHosts, collectTasks, collectTags } from './listing.js';
-export type { PlayHosts, PlayTasks, PlayTags, ListedTask, ListOptions } from './listing.js';
+export { listPlaybook, listHosts, listTasks, listTags, collectHosts, collectTasks, collectTags } from './listing.js';
+export type { PlayHosts, PlayTasks, PlayTags, ListedTask, ListOptions, ListWhat } from './listing.js';
 export type {
   RunPlaybookOptions,
   RunSummary,
