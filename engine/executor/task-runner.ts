@@ -5,6 +5,7 @@
 import type { Task, VarsMap } from '../playbook/model.js';
 import type { TaskRef } from '../output/events.js';
 import type { TaskResult } from '../results.js';
+import { toRegistered } from '../results.js';
 import type { TemplateContext } from '../vars/types.js';
 import type { BatchContext } from './context.js';
 import { allHold, truthy } from './conditions.js';
@@ -191,11 +192,20 @@ function itemLabel(tr: TaskRun, vars: VarsMap, item: unknown, tctx: TemplateCont
   }
 }
 
-/** A looped task: failed if an item failed, changed if one changed, skipped if all were. */
+/**
+ * A looped task: failed if an item failed, changed if one changed, skipped
+ * if all were. `data.results` holds the items as `register` shows them (so
+ * the host_result event's data is what a module's data is: the registered
+ * values); `results` keeps each item's TaskResult for the renderers.
+ */
 function aggregate(results: TaskResult[]): TaskResult {
-  const base = { data: { results: [] as unknown[] }, results };
+  const base = { data: { results: registeredItems(results) }, results };
   if (results.some((r) => r.status === 'unreachable')) return { ...base, status: 'unreachable', msg: 'an item was unreachable' };
   if (results.some((r) => r.status === 'failed')) return { ...base, status: 'failed', msg: 'One or more items failed' };
   if (results.every((r) => r.status === 'skipped')) return { ...base, status: 'skipped', reason: 'all items skipped' };
   return { ...base, status: results.some((r) => r.status === 'changed') ? 'changed' : 'ok' };
+}
+
+function registeredItems(results: TaskResult[]): Record<string, unknown>[] {
+  return results.map((r) => ({ ...toRegistered(r), item: r.item }));
 }

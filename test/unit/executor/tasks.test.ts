@@ -44,6 +44,25 @@ describe('loops', () => {
     expect(eventsOf(h.events, 'item_result').map((e) => e.result.item)).toEqual(['L0', 'L1', 'L2']);
   });
 
+  it("the loop's host_result carries the items in data.results as register shows them (NDJSON consumers)", async () => {
+    const h = await runYaml(`
+- hosts: web
+  gather_facts: false
+  tasks:
+    - fake: { name: "{{ item }}", changed: "{{ item == 'a' }}", data: { it: "{{ item }}" } }
+      loop: [a, b]
+      register: r
+`, { inventory: ONE });
+    const loop = eventsOf(h.events, 'host_result')[0]!;
+    expect(loop.result.data.results).toEqual([
+      expect.objectContaining({ item: 'a', it: 'a', changed: true, failed: false, ansible_loop_var: 'item' }),
+      expect.objectContaining({ item: 'b', it: 'b', changed: false, failed: false, ansible_loop_var: 'item' }),
+    ]);
+    expect(loop.result.results?.map((x) => x.status)).toEqual(['changed', 'ok']);
+    // the same list survives the NDJSON line
+    expect(JSON.parse(JSON.stringify(loop)).result.data.results).toHaveLength(2);
+  });
+
   it('a failed item fails the task, the other items still run', async () => {
     const h = await runYaml(`
 - hosts: web
