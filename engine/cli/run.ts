@@ -80,7 +80,7 @@ async function runWithFlags(playbookArg: string | undefined, flags: PlaybookFlag
     return ExitCode.parseError;
   }
   for (const w of prep.warnings) process.stderr.write(`[WARNING]: ${w.format()}\n`);
-  checkLimit(prep.inventory, flags.limit);
+  if (!limitFilesReadable(prep.inventory, flags.limit)) return ExitCode.error;
   // the playbook as written on the command line, as ansible-playbook prints it
   const shownPath = playbookArg ?? prep.playbookFile;
   if (flags['syntax-check']) {
@@ -251,6 +251,22 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | 
  * stops everything, exit 1, before any play. An inventory without hosts is
  * let through (plays on the implicit localhost).
  */
+/**
+ * checkLimit, except that a `@file` that cannot be read ends the run with
+ * exit 1 as ansible-playbook's "Unable to find limit file" does (an
+ * AnsibleError, not the parse error 4 a missing playbook file gives).
+ */
+function limitFilesReadable(inventory: Inventory, limit: string | undefined): boolean {
+  try {
+    checkLimit(inventory, limit);
+    return true;
+  } catch (e) {
+    if (!(e instanceof TsplayError) || e.code !== 'TSPLAY_FILE_NOT_FOUND') throw e;
+    process.stderr.write(`${maskSecretAssignments(e.format())}\n`);
+    return false;
+  }
+}
+
 export function checkLimit(inventory: Inventory, limit: string | undefined): void {
   if (!limit) return;
   for (const part of splitHostPattern(limit).parts) {

@@ -124,8 +124,8 @@ describe.skipIf(!cliBuilt())('run flags through the CLI', { timeout: 120_000 }, 
     expect(r.stdout).toMatch(/h1\s+: ok=4 /);
   });
 
-  it.skipIf(!hasAnsible)('ansible-playbook 2.14 gives the same exit codes for these limits', () => {
-    for (const [limit, code] of [['nomatch', 1], ['h1:&nomatch', 1], ['h1,nomatch', 0]] as const) {
+  it.skipIf(!hasAnsible)('ansible-playbook 2.14 gives the same exit codes for these limits (a missing @file too)', () => {
+    for (const [limit, code] of [['nomatch', 1], ['h1:&nomatch', 1], ['h1,nomatch', 0], ['@missing-limit-file', 1]] as const) {
       const a = spawnSync('ansible-playbook', ['-i', 'hosts.ini', 'step.yml', '-l', limit], { cwd: dir, encoding: 'utf8', env: { ...process.env, ANSIBLE_NOCOLOR: '1' } });
       expect([limit, a.status]).toEqual([limit, code]);
       expect([limit, run(['step.yml', '-l', limit]).code]).toEqual([limit, code]);
