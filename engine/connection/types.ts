@@ -34,6 +34,12 @@ export interface RunOptions {
   timeoutMs?: number;
   /** strings to mask in `shown` and in errors */
   secrets?: string[];
+  /**
+   * the task's signal (its `timeout` or the run being interrupted): when it
+   * aborts, a running command is cut as a timeout cuts it (rc 124, timedOut)
+   * and a command not started yet is not started
+   */
+  signal?: AbortSignal;
 }
 
 export interface PutOptions {
