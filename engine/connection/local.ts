@@ -62,6 +62,7 @@ export class LocalConnection implements Connection {
     this.counters.commands++;
     const problem = localBecomeProblem(opts.become, process.getuid?.());
     if (problem) return Promise.reject(new TsplayError('TSPLAY_AUTH', `${this.host}: ${problem}`, { host: this.host }));
+    if (opts.signal?.aborted) return Promise.resolve(notStarted(maskSecrets(script, opts.secrets ?? [])));
     const { argv, stdinPrefix } = localArgv(script, opts.become);
     const secrets = [...(opts.secrets ?? []), ...(opts.become && opts.become.password ? [opts.become.password] : [])];
     const stdin = opts.stdin === undefined ? undefined : typeof opts.stdin === 'string' ? Buffer.from(opts.stdin) : opts.stdin;
@@ -81,23 +82,29 @@ export class LocalConnection implements Connection {
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let timedOut = false;
-    const timer = c.opts.timeoutMs
-      ? setTimeout(() => {
-          timedOut = true;
-          if (!(child.pid && signalGroup(child.pid, 'SIGKILL'))) child.kill('SIGKILL');
-        }, c.opts.timeoutMs)
-      : undefined;
+    const cut = (): void => {
+      timedOut = true;
+      if (!(child.pid && signalGroup(child.pid, 'SIGKILL'))) child.kill('SIGKILL');
+    };
+    const timer = c.opts.timeoutMs ? setTimeout(cut, c.opts.timeoutMs) : undefined;
+    // the task's signal (its timeout, an interrupted run) cuts the command the same way
+    const signal = c.opts.signal;
+    signal?.addEventListener('abort', cut, { once: true });
+    const done = (): void => {
+      if (timer) clearTimeout(timer);
+      signal?.removeEventListener('abort', cut);
+    };
     child.stdout.on('data', (d: Buffer) => out.push(d));
     child.stderr.on('data', (d: Buffer) => err.push(d));
     const result = new Promise<CommandResult>((resolve, reject) => {
       child.on('error', (e) => {
-        if (timer) clearTimeout(timer);
+        done();
         reject(new TsplayError('TSPLAY_CONNECTION', `cannot run a command on ${this.host}: ${maskSecrets(e.message, c.secrets)}`, { host: this.host }));
       });
-      child.on('close', (code, signal) => {
-        if (timer) clearTimeout(timer);
+      child.on('close', (code, killedBy) => {
+        done();
         resolve({
-          rc: timedOut ? 124 : (code ?? (signal ? 128 + signalNumber(signal) : 1)),
+          rc: timedOut ? 124 : (code ?? (killedBy ? 128 + signalNumber(killedBy) : 1)),
           stdout: Buffer.concat(out).toString('utf8'),
           stderr: Buffer.concat(err).toString('utf8'),
           durationMs: performance.now() - started,
@@ -200,4 +207,9 @@ function forgetChild(child: ChildProcessWithoutNullStreams): void {
 
 function signalNumber(signal: string): number {
   return SIGNALS[signal] ?? 0;
+}
+
+/** A command whose task was already cut: reported as a timeout, never started. */
+export function notStarted(shown: string): CommandResult {
+  return { rc: 124, stdout: '', stderr: '', durationMs: 0, shown, timedOut: true };
 }

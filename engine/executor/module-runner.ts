@@ -134,6 +134,8 @@ function moduleContext(r: ModuleRun, conn: Connection): ModuleContext {
     timeoutMs: cappedTimeout(opts.timeoutMs, r.deadline),
     env: { ...r.env, ...(opts.env ?? {}) },
     secrets: [...r.secrets, ...(opts.secrets ?? [])],
+    // the task's timeout or the run's interruption cuts the command itself
+    signal: opts.signal ?? r.signal,
   });
   const run = (cmd: string | string[], opts?: RunOptions): Promise<CommandResult> => conn.run(cmd, runOpts(opts));
   const find = fileFinder(r.task, r.playbookDir);
