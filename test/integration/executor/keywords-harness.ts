@@ -169,7 +169,8 @@ async function runAnsible(dir: string, args: string[], sshd: SshdHarness): Promi
       ANSIBLE_CONFIG: join(dir, 'ansible.cfg'),
       ANSIBLE_STDOUT_CALLBACK: 'json',
       ANSIBLE_SSH_ARGS: `-o ControlMaster=auto -o ControlPersist=60s -o UserKnownHostsFile=${sshd.knownHostsPath} -o StrictHostKeyChecking=yes`,
-      ANSIBLE_CONTROL_PATH_DIR: join(dir, '.cp'),
+      // the ssh plugin's name for it: without it masters persist in ~/.ansible/cp across cases (a stopped sshd stays reachable)
+      ANSIBLE_SSH_CONTROL_PATH_DIR: join(dir, '.cp'),
       ANSIBLE_LOCAL_TEMP: join(dir, '.ansible-tmp'),
       ANSIBLE_NOCOLOR: '1',
       ANSIBLE_DEPRECATION_WARNINGS: '0',
