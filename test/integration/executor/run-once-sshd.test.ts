@@ -153,7 +153,7 @@ describe.skipIf(!sshdAvailable())('run_once on real sshd hosts', () => {
         ...process.env,
         ANSIBLE_STDOUT_CALLBACK: 'json',
         ANSIBLE_SSH_ARGS: `-o ControlMaster=auto -o ControlPersist=60s -o UserKnownHostsFile=${sshd.knownHostsPath} -o StrictHostKeyChecking=yes`,
-        ANSIBLE_CONTROL_PATH_DIR: join(dir, '.cp'),
+        ANSIBLE_SSH_CONTROL_PATH_DIR: join(dir, '.cp'),
         ANSIBLE_LOCAL_TEMP: join(dir, '.ansible-tmp'),
         ANSIBLE_NOCOLOR: '1',
         ANSIBLE_PIPELINING: '1',
