@@ -25,6 +25,12 @@ export interface Plan<S = unknown> {
    */
   unpredictable?: string;
   /**
+   * With `unpredictable`: the module knows the command would run (command or
+   * shell whose creates/removes said so), so check mode reports `changed`
+   * with these values instead of `skipped`, as Ansible does.
+   */
+  checkData?: Record<string, unknown>;
+  /**
    * The task is skipped with this reason, in check mode and in a normal run
    * (debug below its `verbosity`). Apply is not called.
    */
