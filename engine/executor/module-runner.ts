@@ -56,6 +56,9 @@ async function applyPlan(r: ModuleRun, ctx: ModuleContext, plan: Plan): Promise<
     return { status: 'ok', reason: plan.reason, data: plan.data ?? {}, diff: undefined };
   }
   if (r.check) {
+    if (plan.unpredictable && plan.checkData) {
+      return { status: 'changed', reason: plan.unpredictable, data: { ...(plan.data ?? {}), ...plan.checkData }, check: true };
+    }
     if (plan.unpredictable) return { status: 'skipped', reason: plan.unpredictable, data: plan.data ?? {}, check: true };
     return { status: 'changed', reason: plan.changes.join('; '), data: plan.data ?? {}, diff, check: true };
   }

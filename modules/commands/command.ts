@@ -1,6 +1,6 @@
 import { shellJoin } from '../../engine/connection/types.js';
 import { defineModule, ModuleFailure } from '../../engine/module-api.js';
-import { notRunData, pathSkipReason, probePaths, runExecTask, splitArgs, type PathFacts } from './exec-common.js';
+import { notRunData, pathSkipReason, probePaths, runExecTask, splitArgs, wouldRunData, type PathFacts } from './exec-common.js';
 
 export interface CommandParams {
   cmd?: string;
@@ -51,8 +51,8 @@ export const command = defineModule<CommandParams, PathFacts>({
     short: 'Run a command on the host without a shell',
     description:
       'Runs argv directly: no shell, so no pipes, redirections, globbing or variable expansion; every word is passed as data. ' +
-      'Always reports changed unless creates/removes decide it did not need to run. In check mode it is skipped ("command would run") ' +
-      'unless creates/removes show it would not run.',
+      'Always reports changed unless creates/removes decide it did not need to run. In check mode it is skipped ("command would run"); ' +
+      'with creates/removes it is ok when they show it would not run, and changed ("Command would have run if not in check mode") when they show it would.',
     examples: [
       '- command: /usr/bin/pg_ctlcluster 15 main status',
       '- command:',
@@ -83,7 +83,7 @@ export const command = defineModule<CommandParams, PathFacts>({
     if (argv.length === 0) throw new ModuleFailure('no command given: set cmd or argv');
     const skip = pathSkipReason(p, facts);
     if (skip) return { changes: [], reason: skip, data: notRunData(argv, skip, p.creates ?? p.removes ?? '') };
-    return { changes: [`run ${shellJoin(argv)}`], unpredictable: 'command would run' };
+    return { changes: [`run ${shellJoin(argv)}`], unpredictable: 'command would run', checkData: wouldRunData(p) };
   },
   async apply(ctx, p) {
     const argv = commandArgv(p);

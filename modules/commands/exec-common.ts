@@ -241,3 +241,13 @@ export function withChdir(script: string, chdir: string | undefined): string {
 export function notRunData(cmd: string | string[], reason: string, path: string): Record<string, unknown> {
   return { cmd, rc: 0, stdout: `skipped, since ${path} ${reason.includes('does not') ? 'does not exist' : 'exists'}`, stderr: '', msg: reason };
 }
+
+/**
+ * Check mode of command/shell: with creates/removes the module knows the
+ * command would run and Ansible reports it changed with this message;
+ * without them it is skipped (undefined here).
+ */
+export function wouldRunData(p: { creates?: string; removes?: string }): Record<string, unknown> | undefined {
+  if (p.creates === undefined && p.removes === undefined) return undefined;
+  return { rc: 0, msg: 'Command would have run if not in check mode' };
+}

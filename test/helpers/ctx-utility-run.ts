@@ -31,6 +31,9 @@ export async function runModule(mod: AnyModule, params: Record<string, unknown>,
     const base = { data: plan.data ?? {}, diff: plan.diff, warnings: ctx.warnings };
     if (plan.skipped) return { result: { status: 'skipped', reason: plan.skipped, ...base }, plan, facts };
     if (ctx.check) {
+      if (plan.unpredictable && plan.checkData) {
+        return { result: { status: 'changed', reason: plan.unpredictable, ...base, data: { ...base.data, ...plan.checkData }, check: true }, plan, facts };
+      }
       if (plan.unpredictable) return { result: { status: 'skipped', reason: plan.unpredictable, ...base, check: true }, plan, facts };
       return { result: { status: plan.changes.length ? 'changed' : 'ok', reason: plan.reason, ...base, check: true }, plan, facts };
     }

@@ -73,6 +73,15 @@ describe('command on a real host (LocalConnection)', () => {
     const decided = await runModule(command, { argv: ['touch', marker], removes: marker }, makeTestContext({ check: true }));
     expect(decided.result.status).toBe('ok');
   });
+  it('check mode with creates/removes that say it would run: changed "Command would have run", as Ansible', async () => {
+    const marker = join(dir, 'check-creates-marker');
+    const { result } = await runModule(command, { argv: ['touch', marker], creates: marker }, makeTestContext({ check: true }));
+    expect(result).toMatchObject({ status: 'changed', data: { rc: 0, msg: 'Command would have run if not in check mode' } });
+    expect(existsSync(marker)).toBe(false);
+    const sh = await runModule(shell, { cmd: `touch ${marker}`, removes: dir }, makeTestContext({ check: true }));
+    expect(sh.result).toMatchObject({ status: 'changed', data: { msg: 'Command would have run if not in check mode' } });
+    expect(existsSync(marker)).toBe(false);
+  });
   it('fails with rc, its meaning and stderr; secrets masked', async () => {
     const { result } = await runModule(command, { argv: ['no-such-cmd-tsplay', 'hunter2'] }, makeTestContext({ secrets: ['hunter2'] }));
     expect(result.status).toBe('failed');
