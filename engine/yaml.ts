@@ -65,8 +65,36 @@ function customTags(tags: Tags): Tags {
   return [pyTrue, pyFalse, ...tags.filter((t) => typeof t === 'string' || t.tag !== BOOL), ...extraTags];
 }
 
+/**
+ * Parsed documents by file, for files read more than once in a process (the
+ * static check and the load that follows it read every playbook, role and
+ * vars file; parsing with positions is the costliest part of `tsplay check`).
+ * Each caller still gets its own `value`. Vaulted text is never kept.
+ */
+const parsed = new Map<string, { text: string; doc: Document.Parsed; lc: LineCounter }>();
+const MAX_CACHED = 2000;
+
+function cachedParse(text: string, file: string): YamlDoc | undefined {
+  const hit = parsed.get(file);
+  if (!hit || hit.text !== text) return undefined;
+  return { file, value: hit.doc.toJS({ maxAliasCount: 1000 }) as unknown, doc: hit.doc, lc: hit.lc };
+}
+
 export function parseYaml(text: string, file: string): YamlDoc {
+  const raw = text;
+  const hit = cachedParse(raw, file);
+  if (hit) return hit;
   for (const decode of decoders) text = decode(text, file) ?? text;
+  const y = parseFresh(text, file);
+  const keep = text === raw && !raw.includes('!vault') && !file.startsWith('<');
+  if (keep) {
+    if (parsed.size >= MAX_CACHED) parsed.clear();
+    parsed.set(file, { text: raw, doc: y.doc as Document.Parsed, lc: y.lc });
+  }
+  return y;
+}
+
+function parseFresh(text: string, file: string): YamlDoc {
   const lc = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter: lc, version: '1.1', prettyErrors: false, customTags, uniqueKeys: true });
   const list = Array.isArray(docs) ? docs : [];
