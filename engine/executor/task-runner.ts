@@ -203,7 +203,9 @@ function aggregate(results: TaskResult[]): TaskResult {
   if (results.some((r) => r.status === 'unreachable')) return { ...base, status: 'unreachable', msg: 'an item was unreachable' };
   if (results.some((r) => r.status === 'failed')) return { ...base, status: 'failed', msg: 'One or more items failed' };
   if (results.every((r) => r.status === 'skipped')) return { ...base, status: 'skipped', reason: 'all items skipped' };
-  return { ...base, status: results.some((r) => r.status === 'changed') ? 'changed' : 'ok' };
+  // as Ansible registers a completed loop
+  const data = { ...base.data, msg: 'All items completed' };
+  return { ...base, data, status: results.some((r) => r.status === 'changed') ? 'changed' : 'ok' };
 }
 
 function registeredItems(results: TaskResult[]): Record<string, unknown>[] {

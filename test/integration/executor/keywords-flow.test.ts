@@ -204,8 +204,7 @@ describe.skipIf(!keywordsRunnable)('keyword matrix on sshd: flow (differential w
     await expectParity(h, { playbook: LOOPS });
   }, 300_000);
 
-  // a registered loop carries msg "All items completed" in Ansible; tsplay's has no msg (engine/executor, the loop's registered result)
-  it.fails('a registered loop has msg "All items completed"', async () => {
+  it('a registered loop has msg "All items completed"', async () => {
     await expectParity(h, { playbook: LOOP_MSG }, { rerun: false });
   }, 300_000);
 
