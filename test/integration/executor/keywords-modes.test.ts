@@ -215,6 +215,7 @@ describe.skipIf(!keywordsRunnable)('keyword matrix on sshd: modes and variables 
     await expectParity(h, { playbook: VARS, files: VARS_FILES, hostVars: 'inv=inventory' });
   }, 300_000);
 
+  // a documented difference (README, "Where tsplay differs"): Ansible literal_evals rendered text that looks like a list
   it.fails('copy content templating to a list literal is written as JSON by Ansible', async () => {
     await expectParity(h, { playbook: LIST_CONTENT }, { rerun: false });
   }, 300_000);
