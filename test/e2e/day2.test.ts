@@ -152,6 +152,18 @@ describeLab('day-2 operations (switchover, rolling restart, config change, backu
     }
   }, 300_000);
 
+  it('switchover without a candidate: Patroni picks a healthy replica, every HAProxy routes :5000 there', async () => {
+    const before = await leader(lab);
+    const run = await runPlaybook(lab.inventoryPath, 'switchover.yml');
+    expectSucceeded(run);
+    const after = await leader(lab);
+    expect(CLUSTER).toContain(after);
+    expect(after).not.toBe(before);
+    for (const lb of CLUSTER) {
+      expect(await sql(addressOf(lab, lb), HAPROXY_PRIMARY, 'SELECT host(inet_server_addr())')).toBe(addressOf(lab, after));
+    }
+  }, 300_000);
+
   it('switchover refuses the leader itself as the candidate, and changes nothing', async () => {
     const current = await leader(lab);
     const run = await runPlaybook(lab.inventoryPath, 'switchover.yml', { candidate: current });
