@@ -113,7 +113,7 @@ describeLab('etcd_member and patroni_bootstrap on the lab', () => {
   afterAll(async () => {
     await Promise.all(conns.map((c) => c.close().catch(() => undefined)));
     if (lab && process.env.TSPLAY_KEEP_LAB !== '1') await lab.down();
-  });
+  }, 600_000);
 
   it('adds the third member over the stray one (changed), then reports ok', async () => {
     expect(await sh(2, 'ETCDCTL_API=3 etcdctl member list')).toMatch(/http:\/\/localhost:2380/);

@@ -46,10 +46,11 @@ describeLab('system modules on lab hosts', () => {
     }
     [h1, h2] = lab.hosts.map((h) => h.name) as [string, string];
   });
+  // a CI machine is left as it was found; TSPLAY_KEEP_LAB=1 keeps the lab for a rerun
   afterAll(async () => {
     for (const c of Object.values(conns)) await c.close();
-    // the lab stays up for the next run (startLab reuses it); `tsplay lab down --name sysmod` stops it
-  });
+    if (lab && process.env.TSPLAY_KEEP_LAB !== '1') await lab.down();
+  }, 600_000);
 
   const sh = async (host: string, cmd: string): Promise<string> => {
     const r = await lab.exec(host, cmd);
