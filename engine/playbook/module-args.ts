@@ -11,6 +11,7 @@ import type { VarsMap } from './model.js';
 import { didYouMean } from './suggest.js';
 import { describeType } from './ynode.js';
 import { coerceModuleArgs } from './coerce.js';
+import { AJV_OPTIONS, prebuiltValidator } from './prebuilt-validators.js';
 
 export type ArgPath = readonly (string | number)[];
 
@@ -26,15 +27,22 @@ export interface ArgCheckOptions {
 // meta-schema first, about 40% of `tsplay check`'s CPU (module schemas are tested in their own suites).
 // code.optimize off: ajv's optimizing pass over the generated code halved the compile time of the
 // module schemas (67 -> 34 ms CPU for 40 modules); validation of a few task arguments does not notice.
-const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true, validateSchema: false, code: { optimize: false } });
+// built-in modules' validators are prebuilt (prebuilt-validators.ts); this compiles the others
+const ajv = new Ajv({ ...AJV_OPTIONS, code: { optimize: false } });
 const validators = new WeakMap<AnyModule, ValidateFunction>();
+
+/** The schema a module's arguments are validated with. */
+export function moduleSchema(mod: AnyModule): Record<string, unknown> {
+  // $id/$schema of a module's own schema would clash (ajv registers ids) or switch drafts
+  const { $id: _id, $schema: _schema, ...schema } = mod.params as Record<string, unknown>;
+  return schema;
+}
 
 function validatorFor(mod: AnyModule): ValidateFunction {
   let v = validators.get(mod);
   if (!v) {
-    // $id/$schema of a module's own schema would clash (ajv registers ids) or switch drafts
-    const { $id: _id, $schema: _schema, ...schema } = mod.params as Record<string, unknown>;
-    v = ajv.compile(schema);
+    const schema = moduleSchema(mod);
+    v = prebuiltValidator(schema) ?? ajv.compile(schema);
     validators.set(mod, v);
   }
   return v;
