@@ -62,7 +62,19 @@ function syntaxMessage(e: unknown): string {
   return String((e as Error).message ?? e).replace(/^\([^)]*\)( \[Line \d+(, Column \d+)?\])?\s*/, '');
 }
 
+/** Texts found clean per environment: a role's tasks are checked once per role instance. */
+const cleanTexts = new WeakMap<nunjucks.Environment, Set<string>>();
+
 export function checkTemplate(text: string, env: nunjucks.Environment, source?: SourcePos): TsplayError[] {
+  let clean = cleanTexts.get(env);
+  if (!clean) cleanTexts.set(env, (clean = new Set()));
+  if (clean.has(text)) return [];
+  const errors = findTemplateProblems(text, env, source);
+  if (errors.length === 0) clean.add(text);
+  return errors;
+}
+
+function findTemplateProblems(text: string, env: nunjucks.Environment, source?: SourcePos): TsplayError[] {
   installStrictMode();
   let ast: AstNode;
   try {

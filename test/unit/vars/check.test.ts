@@ -6,6 +6,14 @@ const t = new Templar();
 const source = { file: 'site.yml', line: 4, col: 11 };
 
 describe('checkSyntax', () => {
+  it('a text found clean is not parsed again; a faulty one is reported at every place it stands', () => {
+    expect(t.checkSyntax('{{ once | default(1) }}')).toEqual([]);
+    expect(t.checkSyntax('{{ once | default(1) }}')).toEqual([]);
+    const first = t.checkSyntax('{{ x | nosuchfilter }}', { source: { file: 'a.yml', line: 1, col: 1 } });
+    const second = t.checkSyntax('{{ x | nosuchfilter }}', { source: { file: 'b.yml', line: 9, col: 3 } });
+    expect(first.map((e) => e.source?.file)).toEqual(['a.yml']);
+    expect(second.map((e) => `${e.source?.file}:${e.source?.line}`)).toEqual(['b.yml:9']);
+  });
   it('accepts good templates and plain strings', () => {
     expect(t.checkSyntax('no template here')).toEqual([]);
     expect(t.checkSyntax("{{ x | default('a') | to_json }} {% if y is defined %}{{ lookup('env', 'HOME') }}{% endif %}")).toEqual([]);
