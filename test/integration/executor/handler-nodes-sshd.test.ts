@@ -3,7 +3,7 @@
  * listen), on two real sshd hosts: the files they write, once per host.
  * (parity-run-once-handlers.test.ts compares these shapes with ansible-playbook.)
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +18,7 @@ import { getModule, registerModule } from '../../../modules/registry.js';
 import { fileModules } from '../../../modules/files/index.js';
 import { commandModules } from '../../../modules/commands/index.js';
 import { utilityModules } from '../../../modules/utility/index.js';
+import { fileTree } from './ansible-ref.js';
 
 for (const m of [...fileModules, ...commandModules, ...utilityModules]) if (!getModule(m.name)) registerModule(m);
 
@@ -62,16 +63,6 @@ const RELOAD = `
 
 type Stats = Record<string, Record<string, number>>;
 
-function tree(dir: string): Record<string, string> {
-  if (!existsSync(dir)) return {};
-  const out: Record<string, string> = {};
-  for (const f of readdirSync(dir).sort()) {
-    const st = statSync(join(dir, f));
-    out[f] = st.isDirectory() ? 'dir' : `${(st.mode & 0o777).toString(8)} ${readFileSync(join(dir, f), 'utf8')}`;
-  }
-  return out;
-}
-
 describe.skipIf(!sshdAvailable())('handler blocks and includes on real sshd hosts', () => {
   let sshd: SshdHarness;
   let dir: string;
@@ -102,7 +93,7 @@ describe.skipIf(!sshdAvailable())('handler blocks and includes on real sshd host
   it('each notified handler runs once per host; the include_tasks handler runs its whole file once', async () => {
     const { events, stats } = await runTsplay('tsplay');
     for (const h of sshd.hosts) {
-      const files = tree(join(h.dir, 'tsplay'));
+      const files = fileTree(join(h.dir, 'tsplay'));
       expect(files).toMatchObject({ b: `644 b ${h.name}\n`, imported: '644 one\n', reloads: '644 reload\n', after: '644 after\n' });
       expect(files.a).toBeUndefined();
       // directory, 2 copies; handlers: write b, imported one, the include (ok), reload step, after reload

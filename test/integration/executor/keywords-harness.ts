@@ -13,6 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { expect } from 'vitest';
 import { startSshdHosts, sshdAvailable } from '../../helpers/sshd.js';
 import type { SshdHarness } from '../../helpers/sshd.js';
+import { ansibleSshdEnv } from './ansible-ref.js';
 
 export const ansibleAvailable = existsSync('/usr/bin/ansible-playbook');
 export const keywordsRunnable = sshdAvailable() && ansibleAvailable;
@@ -164,17 +165,7 @@ function hasDiff(d: unknown): boolean {
 async function runAnsible(dir: string, args: string[], sshd: SshdHarness): Promise<KwOutcome> {
   const r = await spawnText('ansible-playbook', ['-i', 'hosts.ini', 'site.yml', ...args], {
     cwd: dir,
-    env: {
-      ...process.env,
-      ANSIBLE_CONFIG: join(dir, 'ansible.cfg'),
-      ANSIBLE_STDOUT_CALLBACK: 'json',
-      ANSIBLE_SSH_ARGS: `-o ControlMaster=auto -o ControlPersist=60s -o UserKnownHostsFile=${sshd.knownHostsPath} -o StrictHostKeyChecking=yes`,
-      // the ssh plugin's name for it: without it masters persist in ~/.ansible/cp across cases (a stopped sshd stays reachable)
-      ANSIBLE_SSH_CONTROL_PATH_DIR: join(dir, '.cp'),
-      ANSIBLE_LOCAL_TEMP: join(dir, '.ansible-tmp'),
-      ANSIBLE_NOCOLOR: '1',
-      ANSIBLE_DEPRECATION_WARNINGS: '0',
-    },
+    env: ansibleSshdEnv(dir, sshd.knownHostsPath, { ANSIBLE_CONFIG: join(dir, 'ansible.cfg'), ANSIBLE_DEPRECATION_WARNINGS: '0' }),
   });
   const start = r.stdout.indexOf('{\n');
   if (start < 0) throw new Error(`ansible-playbook exited ${r.code} without JSON: ${r.stderr}\n${r.stdout.slice(0, 2000)}`);

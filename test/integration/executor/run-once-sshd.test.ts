@@ -6,7 +6,7 @@
  * counts and files.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -23,6 +23,7 @@ import { getModule, registerModule } from '../../../modules/registry.js';
 import { fileModules } from '../../../modules/files/index.js';
 import { commandModules } from '../../../modules/commands/index.js';
 import { utilityModules } from '../../../modules/utility/index.js';
+import { ansibleSshdEnv, fileTree } from './ansible-ref.js';
 
 for (const m of [...fileModules, ...commandModules, ...utilityModules]) if (!getModule(m.name)) registerModule(m);
 
@@ -61,16 +62,6 @@ const PLAYBOOK = `
 `;
 
 type Stats = Record<string, Record<string, number>>;
-
-function tree(dir: string): Record<string, string> {
-  if (!existsSync(dir)) return {};
-  const out: Record<string, string> = {};
-  for (const f of readdirSync(dir).sort()) {
-    const st = statSync(join(dir, f));
-    out[f] = st.isDirectory() ? 'dir' : `${(st.mode & 0o777).toString(8)} ${readFileSync(join(dir, f), 'utf8')}`;
-  }
-  return out;
-}
 
 describe.skipIf(!sshdAvailable())('run_once on real sshd hosts', () => {
   let sshd: SshdHarness;
@@ -141,7 +132,7 @@ describe.skipIf(!sshdAvailable())('run_once on real sshd hosts', () => {
       for (const h of sshd.hosts) {
         const pick = (s: Record<string, number>) => ({ round, host: h.name, ok: s.ok, changed: s.changed, failed: s.failures ?? s.failed, ignored: s.ignored });
         expect(pick(t[h.name]!)).toEqual(pick(a[h.name]!));
-        expect(tree(join(h.dir, 'tsplay-parity'))).toEqual(tree(join(h.dir, 'ansible')));
+        expect(fileTree(join(h.dir, 'tsplay-parity'))).toEqual(fileTree(join(h.dir, 'ansible')));
       }
     }
   }, 600_000);
@@ -149,15 +140,7 @@ describe.skipIf(!sshdAvailable())('run_once on real sshd hosts', () => {
   function runAnsible(): Stats {
     const r = spawnSync('ansible-playbook', ['-i', join(dir, 'hosts.ini'), join(dir, 'site.yml'), '-e', 'flavour=ansible'], {
       encoding: 'utf8',
-      env: {
-        ...process.env,
-        ANSIBLE_STDOUT_CALLBACK: 'json',
-        ANSIBLE_SSH_ARGS: `-o ControlMaster=auto -o ControlPersist=60s -o UserKnownHostsFile=${sshd.knownHostsPath} -o StrictHostKeyChecking=yes`,
-        ANSIBLE_SSH_CONTROL_PATH_DIR: join(dir, '.cp'),
-        ANSIBLE_LOCAL_TEMP: join(dir, '.ansible-tmp'),
-        ANSIBLE_NOCOLOR: '1',
-        ANSIBLE_PIPELINING: '1',
-      },
+      env: ansibleSshdEnv(dir, sshd.knownHostsPath, { ANSIBLE_PIPELINING: '1' }),
     });
     if (r.status !== 0 && r.status !== 2) throw new Error(`ansible-playbook exited ${r.status}: ${r.stderr}\n${r.stdout.slice(0, 2000)}`);
     return (JSON.parse(r.stdout.slice(r.stdout.indexOf('{'))) as { stats: Stats }).stats;
