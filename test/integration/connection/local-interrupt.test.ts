@@ -5,26 +5,12 @@
  * command ended by itself (29 s for `sleep 30`), the command being in its
  * own process group, out of the terminal's reach.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sleepingPids, waitUntil } from '../../helpers/wait.js';
 import { cliBuilt, tsplayAsync } from '../security/cli-helpers.js';
-
-function sleeping(secs: string): number[] {
-  const r = spawnSync('pgrep', ['-f', `^sleep ${secs.replace(/\./g, '\\.')}$`], { encoding: 'utf8' });
-  return r.stdout.split('\n').filter(Boolean).map(Number);
-}
-
-async function waitUntil(check: () => boolean, ms: number): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (check()) return true;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  return check();
-}
 
 describe.skipIf(!cliBuilt())('Ctrl-C during a local command', () => {
   let dir: string;
@@ -38,7 +24,7 @@ describe.skipIf(!cliBuilt())('Ctrl-C during a local command', () => {
     );
   });
   afterAll(() => {
-    for (const pid of [...sleeping('30.61'), ...sleeping('30.62')]) process.kill(pid, 'SIGKILL');
+    for (const pid of [...sleepingPids('30.61'), ...sleepingPids('30.62')]) process.kill(pid, 'SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -53,7 +39,7 @@ describe.skipIf(!cliBuilt())('Ctrl-C during a local command', () => {
       onStdout(all, child) {
         if (sentAt || !all.includes('TASK [hang]')) return;
         sentAt = -1;
-        void waitUntil(() => sleeping(secs).length > 0, 10_000).then(() => {
+        void waitUntil(() => sleepingPids(secs).length > 0, 10_000).then(() => {
           sentAt = Date.now();
           child.kill('SIGINT');
         });
@@ -63,6 +49,6 @@ describe.skipIf(!cliBuilt())('Ctrl-C during a local command', () => {
     expect(r.code, r.stdout + r.stderr).toBe(99);
     expect(Date.now() - sentAt).toBeLessThan(5000);
     expect(r.stdout).toContain('PLAY RECAP');
-    expect(sleeping(secs)).toEqual([]);
+    expect(sleepingPids(secs)).toEqual([]);
   }, 45_000);
 });

@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitUntil } from '../../helpers/wait.js';
 import { logMarks, settle } from '../../../bench/lib/accounting.js';
 import { countSessions, readFrom } from '../../../bench/lib/sshd-log.js';
 import { ConnectionPool } from '../../../engine/connection/index.js';
@@ -23,15 +24,6 @@ import { sshdAvailable, startSshdHosts, type SshdHarness, type SshdHost } from '
 import { connectionTo } from './helpers.js';
 
 for (const m of coreModules) if (!getModule(m.name)) registerModule(m);
-
-async function waitUntil(check: () => boolean, ms: number): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (check()) return true;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return check();
-}
 
 describe.skipIf(!sshdAvailable())('parallel commands on one connection, counted by sshd', () => {
   let h: SshdHarness;

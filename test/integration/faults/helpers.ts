@@ -1,6 +1,7 @@
 /** Fault helpers over the sshd harness: cut a host's live connections, count its sessions. */
 import { readdirSync, readFileSync } from 'node:fs';
 import type { SshdHost } from '../../helpers/sshd.js';
+import { waitUntil } from '../../helpers/wait.js';
 
 /** Children of a process (from /proc), e.g. the per-connection sshd processes of a listener. */
 export function childPids(pid: number): number[] {
@@ -37,12 +38,7 @@ export function cutHost(host: SshdHost): void {
 }
 
 export async function waitFor(cond: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (cond()) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return cond();
+  return waitUntil(cond, timeoutMs, 50);
 }
 
 /** The recap line of a host in plain output: `h0 : ok=1 changed=0 unreachable=1 failed=0 ...`. */

@@ -9,51 +9,37 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { sleepingPids, waitUntil } from '../../helpers/wait.js';
 import { LocalConnection } from '../../../engine/connection/local.js';
 import { LocalGroups } from '../../../engine/connection/local-groups.js';
 
 const REPO = resolve(import.meta.dirname, '../../..');
 
-/** pids of processes whose command line is exactly `sleep <secs>` */
-function sleeping(secs: string): number[] {
-  const r = spawnSync('pgrep', ['-f', `^sleep ${secs.replace(/\./g, '\\.')}$`], { encoding: 'utf8' });
-  return r.stdout.split('\n').filter(Boolean).map(Number);
-}
-
-async function waitUntil(check: () => boolean, ms: number): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (check()) return true;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return check();
-}
-
 describe('LocalConnection.close()', () => {
   it('ends a running command and its children with SIGTERM, at once', async () => {
     const c = new LocalConnection();
     const running = c.run('sleep 41.01; echo never');
-    expect(await waitUntil(() => sleeping('41.01').length === 1, 3000)).toBe(true);
+    expect(await waitUntil(() => sleepingPids('41.01').length === 1, 3000)).toBe(true);
     const started = Date.now();
     await c.close();
     const r = await running;
     expect(Date.now() - started).toBeLessThan(1000);
     expect(r.rc).toBe(143);
     expect(r.stdout).toBe('');
-    expect(sleeping('41.01')).toEqual([]);
+    expect(sleepingPids('41.01')).toEqual([]);
   });
 
   it('SIGKILLs what ignores SIGTERM after the grace', async () => {
     const c = new LocalConnection();
     const running = c.run(`trap '' TERM; sh -c "trap '' TERM; sleep 41.02"; echo never`);
-    expect(await waitUntil(() => sleeping('41.02').length === 1, 3000)).toBe(true);
+    expect(await waitUntil(() => sleepingPids('41.02').length === 1, 3000)).toBe(true);
     const groups = (c as unknown as { groups: LocalGroups }).groups;
     const started = Date.now();
     await groups.terminate(300);
     expect(Date.now() - started).toBeGreaterThanOrEqual(280);
     expect(Date.now() - started).toBeLessThan(2000);
     expect((await running).rc).toBe(137);
-    expect(sleeping('41.02')).toEqual([]);
+    expect(sleepingPids('41.02')).toEqual([]);
   });
 
   it('does nothing (and returns at once) when nothing runs', async () => {
@@ -68,13 +54,13 @@ describe('LocalConnection.close()', () => {
   it('stops waiting for a process that left the group and holds the pipes', async () => {
     const c = new LocalConnection();
     const running = c.run('setsid sleep 41.03 & echo started');
-    expect(await waitUntil(() => sleeping('41.03').length === 1, 3000)).toBe(true);
+    expect(await waitUntil(() => sleepingPids('41.03').length === 1, 3000)).toBe(true);
     const groups = (c as unknown as { groups: LocalGroups }).groups;
     const started = Date.now();
     await groups.terminate(200);
     expect(Date.now() - started).toBeLessThan(1500);
     await running;
-    for (const pid of sleeping('41.03')) process.kill(pid, 'SIGKILL');
+    for (const pid of sleepingPids('41.03')) process.kill(pid, 'SIGKILL');
   });
 
   it('kills running commands when the process exits abruptly (a second Ctrl-C)', async () => {
@@ -92,7 +78,7 @@ describe('LocalConnection.close()', () => {
       await build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', outfile: bundle, logLevel: 'silent' });
       const r = spawnSync(process.execPath, [bundle], { encoding: 'utf8', timeout: 10_000 });
       expect(r.status, r.stderr).toBe(3);
-      expect(sleeping('41.04')).toEqual([]);
+      expect(sleepingPids('41.04')).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
