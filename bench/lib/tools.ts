@@ -8,7 +8,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import type { MeasureOptions } from './measure.js';
 
@@ -50,6 +50,9 @@ const run = promisify(execFile);
 export const CONNECT_TIMEOUT_S = 60;
 
 export function repoRoot(): string {
+  // set by bench/run.js --dist: the compiled bench then lives outside the repository
+  const root = process.env.TSPLAY_BENCH_ROOT;
+  if (root) return root;
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, 'bin', 'tsplay.js'))) {
     const up = dirname(dir);
@@ -69,6 +72,17 @@ function totals(stats: Record<string, Record<string, number>>): RecapTotals {
     t.skipped += s.skipped ?? 0;
   }
   return t;
+}
+
+/**
+ * node's arguments that start the tsplay CLI: bin/tsplay.js (which loads
+ * dist/), or the CLI of the private compile given by bench/run.js --dist.
+ */
+export function tsplayArgv(args: string[]): string[] {
+  const dist = process.env.TSPLAY_BENCH_DIST;
+  if (!dist) return [join(repoRoot(), 'bin', 'tsplay.js'), ...args];
+  const main = pathToFileURL(join(dist, 'engine', 'cli', 'main.js')).href;
+  return ['--input-type=module', '-e', `import(${JSON.stringify(main)}).then((m) => m.main(process.argv.slice(1)))`, ...args];
 }
 
 /** tsplay -o json: NDJSON events, one `recap` */
@@ -94,7 +108,7 @@ export function tsplayTool(setup: ToolSetup): Tool {
     name: 'tsplay',
     invocation: () => ({
       command: process.execPath,
-      args: [join(repoRoot(), 'bin', 'tsplay.js'), 'run', setup.playbook, '-i', setup.inventory, '-o', 'json', '-f', String(Math.max(setup.hosts, 1)), '-T', String(CONNECT_TIMEOUT_S)],
+      args: tsplayArgv(['run', setup.playbook, '-i', setup.inventory, '-o', 'json', '-f', String(Math.max(setup.hosts, 1)), '-T', String(CONNECT_TIMEOUT_S)]),
       cwd: setup.runDir,
       env: { ...process.env, TSPLAY_CONFIG: '' },
     }),
