@@ -24,7 +24,11 @@ export const TASKS_PER_HOST = 20;
 /** the source tree: bench/playbook beside the compiled dist/bench/lib or bench/lib */
 export function sourcePlaybookDir(): string {
   const here = dirname(fileURLToPath(import.meta.url));
-  for (const candidate of [join(here, '..', 'playbook'), join(here, '..', '..', '..', 'bench', 'playbook')]) {
+  // bench/run.js --dist: the compiled bench is outside the repository
+  const root = process.env.TSPLAY_BENCH_ROOT;
+  const candidates = [join(here, '..', 'playbook'), join(here, '..', '..', '..', 'bench', 'playbook')];
+  if (root) candidates.unshift(join(root, 'bench', 'playbook'));
+  for (const candidate of candidates) {
     if (existsSync(join(candidate, 'site.yml'))) return candidate;
   }
   throw new Error(`bench/playbook not found from ${here}`);
