@@ -5,7 +5,8 @@
  * - processes started on the whole machine (`processes` of /proc/stat; other
  *   work on the machine adds noise, so compare with --copies 1),
  * - controller CPU and wall time,
- * - with --strace (1 host): the exact clone/execve counts of that host.
+ * - with --strace (1 host): the exact clone/execve counts of that host,
+ * - with --exec-list: the programs that host exec'd over one run, counted,
  *
  * - with --perf: host 0's CPU by command name (sshd, sh, stat...) over one run,
  * - with --timing: per task of the last run, when its first and last host answered.
@@ -132,6 +133,33 @@ async function straceCounts(cmd: string[], cwd: string, pid: number): Promise<st
   return text;
 }
 
+/** with --exec-list: every program the host started over one run (successful execve), counted by path */
+async function execList(cmd: string[], cwd: string, pid: number): Promise<string> {
+  const out = join(tmpdir(), `host-cost-exec-${process.pid}`);
+  const tracer = spawn('strace', ['-f', '-qq', '-o', out, '-e', 'trace=execve,clone,clone3,vfork', '-e', 'signal=none', '-p', String(pid)], { stdio: 'ignore' });
+  await new Promise((r) => setTimeout(r, 500));
+  spawnSync(cmd[0]!, cmd.slice(1), { cwd, stdio: 'ignore', env: { ...process.env, TSPLAY_CONFIG: '' } });
+  await new Promise((r) => setTimeout(r, 300));
+  tracer.kill('SIGINT');
+  await new Promise((r) => tracer.once('close', r));
+  const counts = new Map<string, number>();
+  let forks = 0;
+  // a call interrupted by another process's line is split: `PID execve("X", ... <unfinished ...>`, then `PID <... execve resumed>...) = 0`
+  const pending = new Map<string, string>();
+  const count = (path: string) => counts.set(path, (counts.get(path) ?? 0) + 1);
+  for (const line of readFileSync(out, 'utf8').split('\n')) {
+    const pid = line.split(' ')[0]!;
+    if (/(clone3?|vfork)(\(| resumed).*= \d+$/.test(line)) forks++;
+    const exec = /execve\("([^"]+)"/.exec(line);
+    if (exec && line.endsWith('<unfinished ...>')) pending.set(pid, exec[1]!);
+    else if (exec && line.endsWith('= 0')) count(exec[1]!);
+    else if (line.includes('<... execve resumed>') && line.endsWith('= 0') && pending.has(pid)) count(pending.get(pid)!);
+  }
+  rmSync(out, { force: true });
+  const rows = [...counts].sort((a, b) => b[1] - a[1]).map(([path, n]) => `  ${n} ${path}`);
+  return `processes forked: ${forks}; programs exec'd:\n${rows.join('\n')}\n`;
+}
+
 async function waitPort(port: number): Promise<void> {
   for (let i = 0; i < 200; i++) {
     const ok = spawnSync('bash', ['-c', `exec 3<>/dev/tcp/127.0.0.1/${port}`], { stdio: 'ignore' }).status === 0;
@@ -180,6 +208,7 @@ async function main(): Promise<void> {
       hosts: { type: 'string', default: '1' },
       reps: { type: 'string', default: '3' },
       strace: { type: 'boolean' },
+      'exec-list': { type: 'boolean' },
       perf: { type: 'boolean' },
       'login-rc': { type: 'boolean' },
       timing: { type: 'boolean' },
@@ -218,6 +247,7 @@ async function main(): Promise<void> {
       for (const t of last.tasks) process.stdout.write(`  ${t.name}: first ${t.firstMs.toFixed(0)} ms, last ${t.lastMs.toFixed(0)} ms, median host ${t.medianMs} ms\n`);
     }
     if (values.strace) process.stdout.write(await straceCounts(cmd, runDir, sshd.hosts[0]!.pid));
+    if (values['exec-list']) process.stdout.write(await execList(cmd, runDir, sshd.hosts[0]!.pid));
     if (values.perf) process.stdout.write(`host 0 CPU by command:\n${await perfHost(cmd, runDir, sshd)}\n`);
   } finally {
     sshd.stop();
