@@ -261,7 +261,7 @@ export class SshConnection implements Connection {
     if (opts.become && opts.become.password) secrets.push(opts.become.password);
     // a task already cut starts nothing (a running command is cut by its timeoutMs, capped at the task's deadline)
     if (opts.signal?.aborted) return { rc: 124, stdout: '', stderr: '', durationMs: 0, shown: maskSecrets(script, secrets), timedOut: true };
-    const r = await this.pool(opts.become).exec({ script, argv: typeof cmd === 'string' ? undefined : cmd, env: opts.env, cwd: opts.cwd, stdin: opts.stdin }, opts.timeoutMs);
+    const r = await this.pool(opts.become).exec({ script, argv: typeof cmd === 'string' ? undefined : cmd, env: opts.env, cwd: opts.cwd, stdin: opts.stdin, inline: opts.inline }, opts.timeoutMs);
     return { ...r, shown: maskSecrets(script, secrets) };
   }
 
