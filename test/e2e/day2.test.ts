@@ -112,6 +112,22 @@ function startWriter(host: string): { stop: () => Promise<WriterReport> } {
   };
 }
 
+/**
+ * Writes a row through HAProxy :5000 just before a switchover; `expectKept`
+ * then reads every such row back through the new leader. A switchover to a
+ * replica that does not stream yet would lose it (the old leader is rewound).
+ */
+const markers: number[] = [];
+async function writeMarker(lab: Lab): Promise<void> {
+  const id = -(markers.length + 1);
+  await sql(addressOf(lab, 'day2-2'), HAPROXY_PRIMARY, `INSERT INTO day2_writes(id) VALUES (${id})`);
+  markers.push(id);
+}
+async function expectMarkersKept(lab: Lab): Promise<void> {
+  const kept = await sql(addressOf(lab, 'day2-3'), HAPROXY_PRIMARY, 'SELECT coalesce(string_agg(id::text, \',\' ORDER BY id DESC), \'\') FROM day2_writes WHERE id < 0');
+  expect(kept, 'rows written before the switchovers').toBe(markers.join(','));
+}
+
 /** The lab inventory with the spare host added to every cluster group. */
 function inventoryWithSpare(lab: Lab): string {
   // repeated sections append: the spare host comes last in each group (the
@@ -144,9 +160,13 @@ describeLab('day-2 operations (switchover, rolling restart, config change, backu
   it('switchover to a named replica: it leads, every HAProxy routes :5000 there', async () => {
     const before = await leader(lab);
     const candidate = CLUSTER.find((h) => h !== before)!;
+    // seconds after site.yml (and the CREATE TABLE): the case where a replica
+    // that did not stream yet was promoted and the table was lost
+    await writeMarker(lab);
     const run = await runPlaybook(lab.inventoryPath, 'switchover.yml', { candidate });
     expectSucceeded(run);
     expect(await leader(lab)).toBe(candidate);
+    await expectMarkersKept(lab);
     for (const lb of CLUSTER) {
       expect(await sql(addressOf(lab, lb), HAPROXY_PRIMARY, 'SELECT host(inet_server_addr())')).toBe(addressOf(lab, candidate));
     }
@@ -154,8 +174,10 @@ describeLab('day-2 operations (switchover, rolling restart, config change, backu
 
   it('switchover without a candidate: Patroni picks a healthy replica, every HAProxy routes :5000 there', async () => {
     const before = await leader(lab);
+    await writeMarker(lab);
     const run = await runPlaybook(lab.inventoryPath, 'switchover.yml');
     expectSucceeded(run);
+    await expectMarkersKept(lab);
     const after = await leader(lab);
     expect(CLUSTER).toContain(after);
     expect(after).not.toBe(before);
@@ -171,6 +193,29 @@ describeLab('day-2 operations (switchover, rolling restart, config change, backu
     expect(failureText(run)).toContain('Cannot switch over');
     expect(await leader(lab)).toBe(current);
   }, 120_000);
+
+  it('switchover refuses a candidate that does not stream from the leader, and changes nothing', async () => {
+    const current = await leader(lab);
+    const candidate = CLUSTER.find((h) => h !== current)!;
+    // freeze the candidate's WAL receiver, then end its walsender on the
+    // leader: the candidate stays "running" for Patroni but receives nothing
+    await lab.exec(candidate, "pkill -STOP -f 'postgres: .*[w]alreceiver'");
+    try {
+      await lab.exec(current, `runuser -u postgres -- psql -X -t -A -d postgres -c "SELECT pg_terminate_backend(pid) FROM pg_stat_replication WHERE application_name = '${candidate}'"`);
+      await writeMarker(lab);
+      const run = await runPlaybook(lab.inventoryPath, 'switchover.yml', { candidate, day2_streaming_retries: 3 });
+      expect(run.exitCode, describeRun(run)).toBe(2);
+      expect(failureText(run)).toContain('does not stream WAL from the leader');
+      expect(await sql(addressOf(lab, current), 5432, 'SELECT pg_is_in_recovery()')).toBe('f');
+    } finally {
+      await lab.exec(candidate, "pkill -CONT -f 'postgres: .*[w]alreceiver'");
+    }
+    await expectMarkersKept(lab);
+    // back to streaming before the next test
+    const streaming = await lab.exec(current, `for i in $(seq 60); do s=$(runuser -u postgres -- psql -X -t -A -d postgres -c "SELECT state FROM pg_stat_replication WHERE application_name = '${candidate}'"); [ "$s" = streaming ] && exit 0; sleep 1; done; exit 1`);
+    expect(streaming.rc, `${candidate} streams again`).toBe(0);
+    expect(await leader(lab)).toBe(current);
+  }, 300_000);
 
   it('rolling restart under a writer: every member restarted, leader moved, no acknowledged write lost', async () => {
     const before = await startTimes(lab);
