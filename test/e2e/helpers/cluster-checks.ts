@@ -5,7 +5,7 @@
 import { expect } from 'vitest';
 import type { Lab } from '../../../engine/lab/index.js';
 import {
-  describeRun, leaderOf, patroniMembers, psql, streamingReplicas, waitFor,
+  describeRun, leaderOf, patroniMembers, psql, runningReplicas, waitFor,
   type PatroniMember, type SiteRun,
 } from './cluster-run.js';
 
@@ -49,14 +49,24 @@ export async function expectEtcdHealthy(lab: Lab, host: string, members: number)
 /** patronictl: one Leader, every other member a streaming replica; returns the leader. */
 export async function expectPatroniHealthy(lab: Lab, host: string, members: number, timeoutMs = 60_000): Promise<string> {
   let seen: PatroniMember[] = [];
+  let receivers: Record<string, string> = {};
   return waitFor(`one leader and ${members - 1} streaming replicas`, async () => {
     seen = await patroniMembers(lab, host);
     const leaders = seen.filter((m) => m.Role === 'Leader');
-    if (seen.length === members && leaders.length === 1 && streamingReplicas(seen).length === members - 1) return leaderOf(seen);
-    return undefined;
+    const replicas = runningReplicas(seen);
+    if (seen.length !== members || leaders.length !== 1 || replicas.length !== members - 1) return undefined;
+    receivers = {};
+    for (const r of replicas) receivers[r] = await walReceiverStatus(lab, r);
+    return Object.values(receivers).every((s) => s === 'streaming') ? leaderOf(seen) : undefined;
   }, timeoutMs, 2000).catch((e: unknown) => {
-    throw new Error(`${String(e)}\npatronictl list: ${JSON.stringify(seen)}`);
+    throw new Error(`${String(e)}\npatronictl list: ${JSON.stringify(seen)}\nWAL receivers: ${JSON.stringify(receivers)}`);
   });
+}
+
+/** pg_stat_wal_receiver's status on a member ('streaming' when it receives WAL from the leader). */
+export async function walReceiverStatus(lab: Lab, member: string): Promise<string> {
+  const r = await lab.exec(member, "runuser -u postgres -- psql -X -t -A -d postgres -c 'SELECT status FROM pg_stat_wal_receiver'");
+  return r.rc === 0 ? r.stdout.trim() || 'none' : `error: ${r.stderr.trim()}`;
 }
 
 /** Runs SQL and fails on an error, returning stdout. */

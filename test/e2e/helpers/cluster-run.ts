@@ -135,8 +135,11 @@ export function leaderOf(members: PatroniMember[]): string | undefined {
   return members.find((m) => m.Role === 'Leader')?.Member;
 }
 
-/** Replicas that stream (Patroni 3.0.2 says `running`, 3.1+ `streaming`). */
-export function streamingReplicas(members: PatroniMember[]): string[] {
+/**
+ * Replicas Patroni reports running (3.0.2 says `running`, 3.1+ `streaming`).
+ * 3.0.2 says `running` before the WAL receiver streams: see walReceiverStatus.
+ */
+export function runningReplicas(members: PatroniMember[]): string[] {
   return members.filter((m) => m.Role !== 'Leader' && ['running', 'streaming'].includes(m.State)).map((m) => m.Member);
 }
 
