@@ -4,6 +4,7 @@
  * content as base64, and the umask. The parser is pure and tested on
  * recorded output.
  */
+import { createHash } from 'node:crypto';
 import type { ModuleContext } from '../../engine/module-api.js';
 import { ModuleFailure } from '../../engine/module-api.js';
 import { shellQuote } from '../../engine/connection/types.js';
@@ -75,7 +76,14 @@ const STAT_FORMAT = 'S %f|%u|%g|%s|%X|%Y|%Z|%i|%d|%h|%b|%B|%t|%T|%U|%G';
  * to shell builtins where it can: `umask` and `[ ]` tests run in the shell,
  * the size for contentMax is cut out of the captured stat line, a checksum is
  * one `sha1sum` (no `| cut`), existsOnly requests need no process at all, and
- * a followed stat of a path already stat'ed unfollowed reruns only for links.
+ * a followed stat of a path already stat'ed unfollowed reruns only for links,
+ * and a file whose content is read gets no checksum process: the parser
+ * computes it from the content.
+ *
+ * The script runs in the session shell itself (RunOptions.inline 'group': no
+ * fork, no `sh -c`), so it must be valid sh (every path is shellQuote'd) and
+ * change no shell state: no cd, exit, set, trap or IFS, and the variables it
+ * uses (p s c z) are unset at its end.
  */
 
 function statAndChecks(req: ProbeRequest, regular: string): string[] {
@@ -85,14 +93,16 @@ function statAndChecks(req: ProbeRequest, regular: string): string[] {
     `  if [ -L "$p" ]; then printf 'L '; readlink -- "$p" | base64 -w0; echo; printf 'R '; readlink -m -- "$p" | base64 -w0; echo; fi`,
     `  [ -r "$p" ] && echo 'A r'; [ -w "$p" ] && echo 'A w'; [ -x "$p" ] && echo 'A x'`,
   ];
-  const inner: string[] = [];
   // sha1sum prints "HASH  -"; the parser keeps the first word, and a failed read leaves an empty C line
-  if (req.checksum) inner.push(`c=$(${req.checksum}sum < "$p"); echo "C \${c%% *}"`);
+  const checksum = req.checksum ? `c=$(${req.checksum}sum < "$p"); echo "C \${c%% *}"` : '';
+  let inner = checksum;
   if (req.contentMax !== undefined) {
     // the size is the 4th field of the stat line above (stat -L when following; a link is not regular otherwise)
-    inner.push(`z=\${s#*|*|*|}; z=\${z%%|*}; if [ -n "$z" ] && [ "$z" -le ${Math.floor(req.contentMax)} ]; then printf 'B '; base64 -w0 < "$p"; echo; fi`);
+    const small = `z=\${s#*|*|*|}; z=\${z%%|*}; [ -n "$z" ] && [ "$z" -le ${Math.floor(req.contentMax)} ]`;
+    // content read: the checksum is computed from it by the parser
+    inner = `if ${small}; then printf 'B '; base64 -w0 < "$p"; echo;${checksum ? ` else ${checksum};` : ''} fi`;
   }
-  if (inner.length) lines.push(`  if ${regular} && [ -r "$p" ]; then ${inner.join('; ')}; fi`);
+  if (inner) lines.push(`  if ${regular} && [ -r "$p" ]; then ${inner}; fi`);
   return lines;
 }
 
@@ -132,7 +142,7 @@ function whoLine(who: WhoOption): string {
 /** The probe script for these paths (POSIX sh + GNU coreutils). */
 export function probeScript(reqs: ProbeRequest[], extra = '', who: WhoOption = true): string {
   const head = [`printf 'U '; umask`, whoLine(who)];
-  return [...head, ...reqs.map((r, i) => entryScript(r, i, reusableEntry(reqs, i))), extra, 'true'].filter(Boolean).join('\n');
+  return [...head, ...reqs.map((r, i) => entryScript(r, i, reusableEntry(reqs, i))), extra, 'unset p s c z'].filter(Boolean).join('\n');
 }
 
 const TYPE_BITS: Record<number, FileType> = {
@@ -180,9 +190,22 @@ function parseIdentity(rest: string): [string, string] {
   return [user, group];
 }
 
-/** Parses the probe script's output; `paths` are the requested paths in order. */
-export function parseProbeOutput(out: string, paths: string[]): ProbeOutput {
-  const stats = paths.map(missingStat);
+/** A checksum asked together with content that came back: computed here (the probe ran no checksum process). */
+function checksumsFromContent(stats: PathStat[], reqs: ReadonlyArray<string | ProbeRequest>): void {
+  reqs.forEach((req, i) => {
+    const st = stats[i]!;
+    if (typeof req === 'string' || !req.checksum || st.checksum !== undefined || !st.content) return;
+    st.checksum = createHash(req.checksum).update(st.content).digest('hex');
+  });
+}
+
+/**
+ * Parses the probe script's output for the requests in order (the requests
+ * themselves, or only their paths when no checksum is to be computed from
+ * content).
+ */
+export function parseProbeOutput(out: string, reqs: ReadonlyArray<string | ProbeRequest>): ProbeOutput {
+  const stats = reqs.map((r) => missingStat(typeof r === 'string' ? r : r.path));
   let umask = 0o022;
   let user = '';
   let group = '';
@@ -212,11 +235,12 @@ export function parseProbeOutput(out: string, paths: string[]): ProbeOutput {
     else if (tag === 'C ') cur.checksum = rest.trim().split(' ')[0];
     else if (tag === 'B ') cur.content = Buffer.from(rest.trim(), 'base64');
   }
+  checksumsFromContent(stats, reqs);
   return { stats, umask, user, group, extra, raw: out };
 }
 
 export interface ProbeOptions {
-  /** an extra script printing 'X key value' lines */
+  /** an extra script printing 'X key value' lines; it runs in the session shell: it must change no shell state */
   extra?: string;
   /** also report the user and group the probe runs as (one `id`); default true */
   who?: WhoOption;
@@ -231,8 +255,9 @@ export async function probePaths(ctx: ModuleContext, reqs: ProbeRequest[], opts:
     const at = unique.findIndex((u) => key(u) === key(q));
     return at >= 0 ? at : unique.push(q) - 1;
   });
-  const r = await ctx.run(probeScript(unique, extra, who));
+  // engine text with every path quoted and no state left behind (see the note above statAndChecks)
+  const r = await ctx.run(probeScript(unique, extra, who), { inline: 'group' });
   if (r.rc !== 0) throw new ModuleFailure(`cannot inspect ${reqs.map((q) => q.path).join(', ')}: ${r.stderr.trim()}`, { command: r });
-  const out = parseProbeOutput(r.stdout, unique.map((q) => q.path));
+  const out = parseProbeOutput(r.stdout, unique);
   return { ...out, stats: slot.map((i) => ({ ...out.stats[i]! })) };
 }

@@ -6,7 +6,9 @@ import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ModuleContext } from '../../../../engine/module-api.js';
-import { parseProbeOutput, probePaths, probeScript } from '../../../../modules/lib/probe.js';
+import type { RunOptions } from '../../../../engine/connection/types.js';
+import { buildCommandText } from '../../../../engine/connection/command-script.js';
+import { parseProbeOutput, probePaths, probeScript, type ProbeRequest } from '../../../../modules/lib/probe.js';
 import { contentDiff, isBinary } from '../../../../modules/lib/diff.js';
 import { backupCommand, validateCommand } from '../../../../modules/lib/content.js';
 import { statDict } from '../../../../modules/files/stat.js';
@@ -61,33 +63,33 @@ describe('python regex translation', () => {
   });
 });
 
-// recorded on Debian (GNU coreutils 9.1, dash) by probeScript for: /tmp/rec/f (0640 "hello\n", sha1 + content),
-// /tmp/rec/l -> f (lstat), the same link followed (sha256), the directory /tmp/rec/d, a missing path, the
-// directory followed (reuses entry 3: not a link), /tmp/rec and /tmp/rec/nope exists-only, plus an extra "X tool" line
+// recorded on Debian 12 (GNU coreutils 9.1, dash 0.5.12) by probeScript for: /tmp/rec/f (0640 "hello\n", sha1 + content
+// up to 4096 bytes: the content comes back and the checksum is computed from it, no sha1sum), /tmp/rec/l -> f (lstat),
+// the same link followed (sha256), the directory /tmp/rec/d, a missing path, the directory followed (reuses entry 3:
+// not a link), /tmp/rec and /tmp/rec/nope exists-only, plus an extra "X tool" line
 const RECORDED =
   'U 0022\n' +
   'I uid=0(root) gid=0(root) groups=0(root)\n' +
   '@@ 0\n' +
-  'S 81a0|0|0|6|1795330701|1795330701|1795330701|2376907|65024|1|8|512|0|0|root|root\n' +
+  'S 81a0|0|0|6|1795341851|1795341851|1795341851|2360703|65024|1|8|512|0|0|root|root\n' +
   'A r\n' +
   'A w\n' +
-  'C f572d396fae9206628714fb2ce00f72e94f2258f\n' +
   'B aGVsbG8K\n' +
   '@@ 1\n' +
-  'S a1ff|0|0|1|1795330701|1795330701|1795330701|2376909|65024|1|0|512|0|0|root|root\n' +
+  'S a1ff|0|0|1|1795341851|1795341851|1795341851|2360704|65024|1|0|512|0|0|root|root\n' +
   'L Zgo=\n' +
   'R L3RtcC9yZWMvZgo=\n' +
   'A r\n' +
   'A w\n' +
   '@@ 2\n' +
-  'S 81a0|0|0|6|1795330701|1795330701|1795330701|2376907|65024|1|8|512|0|0|root|root\n' +
+  'S 81a0|0|0|6|1795341851|1795341851|1795341851|2360703|65024|1|8|512|0|0|root|root\n' +
   'L Zgo=\n' +
   'R L3RtcC9yZWMvZgo=\n' +
   'A r\n' +
   'A w\n' +
   'C 5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03\n' +
   '@@ 3\n' +
-  'S 41ed|0|0|4096|1795330701|1795330701|1795330701|2376906|65024|2|8|512|0|0|root|root\n' +
+  'S 41ed|0|0|4096|1795341851|1795341851|1795341851|2360702|65024|2|8|512|0|0|root|root\n' +
   'A r\n' +
   'A w\n' +
   'A x\n' +
@@ -101,8 +103,24 @@ const RECORDED =
   'X tool curl\n';
 
 describe('probe output parser (recorded output)', () => {
-  const paths = ['/tmp/rec/f', '/tmp/rec/l', '/tmp/rec/l', '/tmp/rec/d', '/tmp/rec/missing', '/tmp/rec/d', '/tmp/rec', '/tmp/rec/nope'];
-  const out = parseProbeOutput(RECORDED, paths);
+  const reqs: ProbeRequest[] = [
+    { path: '/tmp/rec/f', checksum: 'sha1', contentMax: 4096 },
+    { path: '/tmp/rec/l' },
+    { path: '/tmp/rec/l', follow: true, checksum: 'sha256' },
+    { path: '/tmp/rec/d' },
+    { path: '/tmp/rec/missing' },
+    { path: '/tmp/rec/d', follow: true },
+    { path: '/tmp/rec', follow: true, existsOnly: true },
+    { path: '/tmp/rec/nope', follow: true, existsOnly: true },
+  ];
+  const out = parseProbeOutput(RECORDED, reqs);
+
+  it('a checksum asked with content that came back is computed from the content (the recording has no sha1 line)', () => {
+    expect(RECORDED).not.toMatch(/\nC [0-9a-f]{40}\n/);
+    expect(out.stats[0]!.checksum).toBe('f572d396fae9206628714fb2ce00f72e94f2258f');
+    // without the requests (paths only) nothing is computed
+    expect(parseProbeOutput(RECORDED, reqs.map((r) => r.path)).stats[0]!.checksum).toBeUndefined();
+  });
 
   it('parses file, link, followed link, directory and missing entries', () => {
     const [f, l, lf, d, missing] = out.stats;
@@ -134,7 +152,7 @@ describe('probe output parser (recorded output)', () => {
 
   it("builds Ansible's stat dict", () => {
     const s = statDict(out.stats[0]!);
-    expect(s).toMatchObject({ exists: true, path: '/tmp/rec/f', mode: '0640', isreg: true, isdir: false, islnk: false, pw_name: 'root', rusr: true, rgrp: true, roth: false, size: 6, mtime: 1795330701 });
+    expect(s).toMatchObject({ exists: true, path: '/tmp/rec/f', mode: '0640', isreg: true, isdir: false, islnk: false, pw_name: 'root', rusr: true, rgrp: true, roth: false, size: 6, mtime: 1795341851 });
     expect(statDict(out.stats[1]!)).toMatchObject({ islnk: true, lnk_target: 'f', lnk_source: '/tmp/rec/f' });
     expect(statDict(out.stats[4]!)).toEqual({ exists: false });
   });
@@ -147,13 +165,52 @@ describe('probe output parser (recorded output)', () => {
 
 describe('probePaths on this machine (sh)', () => {
   const scripts: string[] = [];
+  /** what each probe left in the session shell: its variables p s c z, and the cwd */
+  const leftovers: string[] = [];
+  const M = '__tsplay_00112233445566778899aabb';
+  // as a persistent session shell runs it (RunOptions.inline), then a look at the shell's state afterwards
   const ctx = {
-    run: async (script: string) => {
+    run: async (script: string, opts?: RunOptions) => {
       scripts.push(script);
-      const r = spawnSync('sh', ['-c', script], { encoding: 'utf8' });
-      return { rc: r.status ?? 255, stdout: r.stdout, stderr: r.stderr, shown: 'probe' };
+      const after = `printf '%s|%s\\n' "\${p-}\${s-}\${c-}\${z-}" "$PWD" >&2\n`;
+      const r = spawnSync('sh', [], { input: buildCommandText({ script, inline: opts?.inline }, M, 1) + after, encoding: 'utf8' });
+      const rc = new RegExp(`${M}:1:(\\d+)\\n`).exec(r.stdout);
+      const [stderr, state] = r.stderr.split(`${M}:1\n`);
+      leftovers.push(opts?.inline === 'group' ? state! : 'not inline');
+      return { rc: Number(rc![1]), stdout: r.stdout.slice(0, rc!.index), stderr, shown: 'probe' };
     },
   } as unknown as ModuleContext;
+
+  it('runs in the session shell as a group and leaves no variable or cwd behind', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsplay-probe-'));
+    try {
+      writeFileSync(join(dir, 'f'), 'x');
+      symlinkSync('f', join(dir, 'l'));
+      await probePaths(ctx, [{ path: join(dir, 'l'), follow: true, checksum: 'sha1', contentMax: 10 }, { path: join(dir, 'f'), checksum: 'md5' }]);
+      expect(leftovers.at(-1)).toBe(`|${process.cwd()}\n`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('checksums: computed from content up to contentMax (no checksum process), by the host above it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsplay-probe-'));
+    try {
+      const small = join(dir, 'small');
+      const big = join(dir, 'big');
+      writeFileSync(small, 'small\n');
+      writeFileSync(big, 'b'.repeat(100));
+      const sum = (algo: string, f: string) => spawnSync(`${algo}sum`, [f], { encoding: 'utf8' }).stdout.split(' ')[0];
+      const out = await probePaths(ctx, [{ path: small, checksum: 'sha256', contentMax: 50 }, { path: big, checksum: 'sha1', contentMax: 50 }], { who: false });
+      expect(out.raw).not.toMatch(/^C [0-9a-f]{64}$/m);
+      expect(out.raw.match(/^C /gm)).toHaveLength(1);
+      expect(out.stats[0]).toMatchObject({ checksum: sum('sha256', small), content: Buffer.from('small\n') });
+      expect(out.stats[1]!.checksum).toBe(sum('sha1', big));
+      expect(out.stats[1]!.content).toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it('probes a path asked twice once, reuses the unfollowed stat of a non-link, follows links', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tsplay-probe-'));
