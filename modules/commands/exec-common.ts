@@ -219,8 +219,9 @@ export function parsePathProbe(stdout: string): PathFacts {
 /** Probes creates/removes on the host, in one round trip; none when neither is set. */
 export async function probePaths(ctx: ModuleContext, c: PathConditions): Promise<PathFacts> {
   if (c.creates === undefined && c.removes === undefined) return {};
-  // its own sh: IFS and the helper function must not leak into a persistent connection shell
-  const res = await ctx.run(['sh', '-c', pathProbeScript(c)]);
+  // engine text (paths quoted) in a subshell of the session shell: IFS, cd and the helper
+  // function stay inside it, and no `sh -c` is exec'd (measured: 2 of 19 sh per host in a bench no-op run)
+  const res = await ctx.run(pathProbeScript(c), { inline: 'subshell' });
   return parsePathProbe(res.stdout);
 }
 

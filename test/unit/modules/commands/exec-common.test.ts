@@ -1,5 +1,12 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ansibleDelta, exitMeaning, failureMessage, parsePathProbe, pathSkipReason, splitArgs } from '../../../../modules/commands/exec-common.js';
+import { buildCommandText } from '../../../../engine/connection/command-script.js';
+import type { RunOptions } from '../../../../engine/connection/types.js';
+import type { ModuleContext } from '../../../../engine/module-api.js';
+import { ansibleDelta, exitMeaning, failureMessage, parsePathProbe, pathSkipReason, probePaths, splitArgs } from '../../../../modules/commands/exec-common.js';
 
 describe('splitArgs (shlex rules, no expansion)', () => {
   it('splits on blanks and honours quotes and escapes', () => {
@@ -46,5 +53,29 @@ describe('creates/removes decisions', () => {
     expect(pathSkipReason({ creates: '/x' }, { createsExists: false })).toBeUndefined();
     expect(pathSkipReason({ removes: '/y' }, { removesExists: false })).toMatch(/does not exist/);
     expect(pathSkipReason({ removes: '/y' }, { removesExists: true })).toBeUndefined();
+  });
+});
+
+describe('creates/removes probe in a session shell', () => {
+  it('runs inline in a subshell: globs and chdir work, IFS, cwd and the helper function do not leak', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsplay-creates-'));
+    const M = '__tsplay_ffeeddccbbaa998877665544';
+    let leftover = '';
+    const ctx = {
+      run: async (script: string, opts?: RunOptions) => {
+        expect(opts?.inline).toBe('subshell');
+        const after = `printf '[%s]|%s|' "$IFS" "$PWD" >&2; command -v exists >&2 || echo no-function >&2\n`;
+        const r = spawnSync('sh', [], { input: buildCommandText({ script, inline: opts?.inline }, M, 1) + after, encoding: 'utf8' });
+        leftover = r.stderr.split(`${M}:1\n`)[1]!;
+        return { rc: 0, stdout: r.stdout.split(`${M}:1:`)[0]!, stderr: '', durationMs: 1, shown: script };
+      },
+    } as unknown as ModuleContext;
+    try {
+      writeFileSync(join(dir, 'a b.log'), '');
+      expect(await probePaths(ctx, { creates: '*.log', removes: 'missing*', chdir: dir })).toEqual({ createsExists: true, removesExists: false });
+      expect(leftover).toBe(`[ \t\n]|${process.cwd()}|no-function\n`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
