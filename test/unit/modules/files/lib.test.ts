@@ -2,13 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { applySymbolicMode, formatMode, octalModeValue, targetMode } from '../../../../modules/lib/mode.js';
 import { parsePyTemplate, pyRegex, pySubn, expandTemplate } from '../../../../modules/lib/pyregex.js';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ModuleContext } from '../../../../engine/module-api.js';
 import type { RunOptions } from '../../../../engine/connection/types.js';
 import { buildCommandText } from '../../../../engine/connection/command-script.js';
-import { parseProbeOutput, probePaths, probeScript, type ProbeRequest } from '../../../../modules/lib/probe.js';
+import { EXPECT_MAX, parseProbeOutput, probePaths, probeScript, type ProbeRequest } from '../../../../modules/lib/probe.js';
 import { contentDiff, isBinary } from '../../../../modules/lib/diff.js';
 import { backupCommand, validateCommand } from '../../../../modules/lib/content.js';
 import { statDict } from '../../../../modules/files/stat.js';
@@ -169,11 +170,12 @@ describe('probePaths on this machine (sh)', () => {
   const leftovers: string[] = [];
   const M = '__tsplay_00112233445566778899aabb';
   // as a persistent session shell runs it (RunOptions.inline), then a look at the shell's state afterwards
+  let path = process.env.PATH;
   const ctx = {
     run: async (script: string, opts?: RunOptions) => {
       scripts.push(script);
-      const after = `printf '%s|%s\\n' "\${p-}\${s-}\${c-}\${z-}" "$PWD" >&2\n`;
-      const r = spawnSync('sh', [], { input: buildCommandText({ script, inline: opts?.inline }, M, 1) + after, encoding: 'utf8' });
+      const after = `printf '%s|%s|[%s]\\n' "\${p-}\${s-}\${c-}\${z-}\${l-}" "$PWD" "$IFS" >&2\n`;
+      const r = spawnSync('sh', [], { input: buildCommandText({ script, inline: opts?.inline }, M, 1) + after, encoding: 'utf8', env: { ...process.env, PATH: path } });
       const rc = new RegExp(`${M}:1:(\\d+)\\n`).exec(r.stdout);
       const [stderr, state] = r.stderr.split(`${M}:1\n`);
       leftovers.push(opts?.inline === 'group' ? state! : 'not inline');
@@ -187,8 +189,38 @@ describe('probePaths on this machine (sh)', () => {
       writeFileSync(join(dir, 'f'), 'x');
       symlinkSync('f', join(dir, 'l'));
       await probePaths(ctx, [{ path: join(dir, 'l'), follow: true, checksum: 'sha1', contentMax: 10 }, { path: join(dir, 'f'), checksum: 'md5' }]);
-      expect(leftovers.at(-1)).toBe(`|${process.cwd()}\n`);
+      await probePaths(ctx, [{ path: join(dir, 'f'), checksum: 'sha1', expect: Buffer.from('x') }], { who: false });
+      expect(leftovers.at(-1)).toBe(`|${process.cwd()}|[ \t\n]\n`);
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('expected content: compared with shell builtins (no sha1sum) when it is the same, sha1sum otherwise', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsplay-probe-'));
+    // a sha1sum that says so: a checksum of FAKE means the process ran
+    mkdirSync(join(dir, 'bin'));
+    writeFileSync(join(dir, 'bin', 'sha1sum'), '#!/bin/sh\necho "FAKE  -"\n', { mode: 0o755 });
+    path = `${join(dir, 'bin')}:${process.env.PATH}`;
+    const sha1 = (b: Buffer) => createHash('sha1').update(b).digest('hex');
+    const check = async (file: Buffer, expect: Buffer) => {
+      writeFileSync(join(dir, 'f'), file);
+      return (await probePaths(ctx, [{ path: join(dir, 'f'), follow: true, checksum: 'sha1', expect }], { who: false })).stats[0]!.checksum;
+    };
+    try {
+      const texts = ['a\nb c\n', 'no newline at the end', '  spaces  \n\n\ttabs\\n back\\slash \'quote\' "dq" $HOME `x`\n', 'crlf\r\nline\r\n', 'ünïcødé ✓\n', '\n', ''];
+      for (const t of texts) expect(await check(Buffer.from(t), Buffer.from(t)), JSON.stringify(t)).toBe(sha1(Buffer.from(t)));
+      // different content, same size; a NUL that read would drop; longer; above EXPECT_MAX; expected text with a NUL
+      expect(await check(Buffer.from('a\nb d\n'), Buffer.from('a\nb c\n'))).toBe('FAKE');
+      expect(await check(Buffer.from('ab\0\n'), Buffer.from('abc\n'))).toBe('FAKE');
+      expect(await check(Buffer.from('ab\0\n'), Buffer.from('ab\n'))).toBe('FAKE');
+      expect(await check(Buffer.from('abc\n\n'), Buffer.from('abc\n'))).toBe('FAKE');
+      const big = Buffer.from('y'.repeat(EXPECT_MAX + 1));
+      expect(await check(big, big)).toBe('FAKE');
+      expect(await check(Buffer.from('a\0b'), Buffer.from('a\0b'))).toBe('FAKE');
+      expect(await check(Buffer.from([0xff, 0x0a]), Buffer.from([0xff, 0x0a]))).toBe('FAKE');
+    } finally {
+      path = process.env.PATH;
       rmSync(dir, { recursive: true, force: true });
     }
   });
