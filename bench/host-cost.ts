@@ -8,11 +8,13 @@
  * - with --strace (1 host): the exact clone/execve counts of that host,
  * - with --exec-list: the programs that host exec'd over one run, counted,
  *
- * - with --perf: host 0's CPU by command name (sshd, sh, stat...) over one run,
+ * - with --perf: host 0's CPU by command name (sshd, sh, stat...) over one run
+ *   (--perf-sort comm,dso or comm,sym: by library or function instead),
  * - with --timing: per task of the last run, when its first and last host answered.
  *
  *   node dist/bench/host-cost.js --task copy --copies 20 [--hosts 1] [--strace] [--perf]
  *   [--tsplay path/to/engine/cli/main.js]   (default: this checkout's dist)
+ *   [--cpu-prof DIR]   a V8 CPU profile of every tsplay run (converge first) into DIR
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
@@ -174,7 +176,7 @@ async function waitPort(port: number): Promise<void> {
  * foreground under `perf record` (task-clock, one sample per 0.1 ms of CPU,
  * inherited by every process it forks), then `perf report --sort comm`.
  */
-async function perfHost(cmd: string[], cwd: string, sshd: BenchSshd): Promise<string> {
+async function perfHost(cmd: string[], cwd: string, sshd: BenchSshd, sort = 'comm'): Promise<string> {
   const host = sshd.hosts[0]!;
   const conf = join(sshd.root, 'sshd_0.conf');
   const data = join(tmpdir(), `host-cost-perf-${process.pid}.data`);
@@ -187,15 +189,15 @@ async function perfHost(cmd: string[], cwd: string, sshd: BenchSshd): Promise<st
   const pid = Number(readFileSync(join(sshd.root, 'sshd_0.pid'), 'utf8').trim());
   if (pid > 1) process.kill(pid, 'SIGTERM');
   await new Promise((r) => perf.once('close', r));
-  const report = spawnSync('perf', ['report', '-i', data, '--sort', 'comm', '--stdio', '-n', '-q'], { encoding: 'utf8' }).stdout;
+  const report = spawnSync('perf', ['report', '-i', data, '--sort', sort, '--stdio', '-n', '-q', '--percent-limit', '0.5'], { encoding: 'utf8' }).stdout;
   rmSync(data, { force: true });
   // samples are 0.1 ms of CPU each
   return report
     .split('\n')
     .filter((l) => l.trim())
     .map((l) => {
-      const [pct, samples, comm] = l.trim().split(/\s+/);
-      return `  ${comm}: ${(Number(samples) / 10).toFixed(1)} ms (${pct})`;
+      const [pct, samples, ...key] = l.trim().split(/\s+/);
+      return `  ${key.join(' ')}: ${(Number(samples) / 10).toFixed(1)} ms (${pct})`;
     })
     .join('\n');
 }
@@ -210,9 +212,11 @@ async function main(): Promise<void> {
       strace: { type: 'boolean' },
       'exec-list': { type: 'boolean' },
       perf: { type: 'boolean' },
+      'perf-sort': { type: 'string', default: 'comm' },
       'login-rc': { type: 'boolean' },
       timing: { type: 'boolean' },
       tsplay: { type: 'string' },
+      'cpu-prof': { type: 'string' },
     },
   });
   const task = values.task!;
@@ -230,7 +234,8 @@ async function main(): Promise<void> {
     writeFileSync(inventory, sshd.inventoryIni('bench'));
     const main = values.tsplay ?? join(repoRoot(), 'dist', 'engine', 'cli', 'main.js');
     const launcher = `import(${JSON.stringify(main)}).then((m) => m.main(process.argv.slice(1)))`;
-    const cmd = [process.execPath, '--input-type=module', '-e', launcher, 'run', playbook, '-i', inventory, '-o', 'json', '-f', String(hosts), '-T', '60'];
+    const prof = values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', values['cpu-prof']] : [];
+    const cmd = [process.execPath, ...prof, '--input-type=module', '-e', launcher, 'run', playbook, '-i', inventory, '-o', 'json', '-f', String(hosts), '-T', '60'];
     const converge = await runOnce(cmd, runDir);
     if (converge.exitCode !== 0) throw new Error(`converge failed (${converge.exitCode}): ${converge.stderr.slice(-2000)}`);
     const samples: Sample[] = [];
@@ -248,7 +253,7 @@ async function main(): Promise<void> {
     }
     if (values.strace) process.stdout.write(await straceCounts(cmd, runDir, sshd.hosts[0]!.pid));
     if (values['exec-list']) process.stdout.write(await execList(cmd, runDir, sshd.hosts[0]!.pid));
-    if (values.perf) process.stdout.write(`host 0 CPU by command:\n${await perfHost(cmd, runDir, sshd)}\n`);
+    if (values.perf) process.stdout.write(`host 0 CPU by command:\n${await perfHost(cmd, runDir, sshd, values['perf-sort'])}\n`);
   } finally {
     sshd.stop();
     rmSync(runDir, { recursive: true, force: true });
