@@ -18,6 +18,23 @@ export class HostState {
 
   constructor(readonly name: string) {}
 
+  /**
+   * set_fact and register share one store in Ansible (the non-persistent fact
+   * cache): the later write wins, whichever kind. Kept as two maps, a name
+   * lives in one of them only.
+   */
+  setFact(values: VarsMap): void {
+    for (const [k, v] of Object.entries(values)) {
+      delete this.registered[k];
+      this.setFacts[k] = v;
+    }
+  }
+
+  register(name: string, value: unknown): void {
+    delete this.setFacts[name];
+    this.registered[name] = value;
+  }
+
   /** still takes part in plays */
   get active(): boolean {
     return !this.failed && !this.unreachable;

@@ -117,7 +117,7 @@ function copyToBatch(bc: BatchContext, { task, from, out, register }: CopyFrom):
   for (const host of bc.batch) {
     const state = hostStateOf(run.hosts, host);
     if (host === from || state.unreachable) continue;
-    if (task.register && register) state.registered[task.register] = registered;
+    if (task.register && register) state.register(task.register, registered);
     if (!factsShared) continue;
     for (const item of items) applySideEffects({ run, task, host, factsHost: host, varsOnly: true }, item);
   }

@@ -25,7 +25,7 @@ export function applySideEffects(t: EffectTarget, result: TaskResult): void {
   if (facts) {
     if (t.task.module === 'set_fact') {
       // delegate_facts: set_fact too goes to the delegated host (Ansible's strategy treats all ansible_facts alike)
-      Object.assign(hostStateOf(t.run.hosts, t.factsHost).setFacts, facts);
+      hostStateOf(t.run.hosts, t.factsHost).setFact(facts);
       // cacheable: also stored as facts, so they survive as ansible_facts
       if (data.cacheable === true) Object.assign(hostStateOf(t.run.hosts, t.factsHost).facts, facts);
     } else {

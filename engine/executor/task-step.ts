@@ -131,7 +131,7 @@ export function finishHost(bc: BatchContext, f: Finish): Outcome {
   const reported: TaskResult = ignoreErrors ? ({ ...result, status: 'ok' } as TaskResult) : result;
   const shown = f.out.noLog ? censor(reported) : reported;
   run.emitter.emit({ type: 'host_result', v: 1, task: f.ref, host, result: shown, durationMs: f.durationMs, handler: f.handler, delegatedTo: f.out.delegatedTo });
-  if (f.task.register) state.registered[f.task.register] = toRegistered(result);
+  if (f.task.register) state.register(f.task.register, toRegistered(result));
   if (result.status === 'changed' && f.task.notify.length > 0) notifyHandlers(bc, host, f.task, scope);
   if (result.status === 'unreachable' && !ignoreUnreachable) {
     state.unreachable = true;
