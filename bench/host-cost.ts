@@ -235,7 +235,7 @@ async function main(): Promise<void> {
     const main = values.tsplay ?? join(repoRoot(), 'dist', 'engine', 'cli', 'main.js');
     const launcher = `import(${JSON.stringify(main)}).then((m) => m.main(process.argv.slice(1)))`;
     const prof = values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', values['cpu-prof']] : [];
-    const cmd = [process.execPath, ...prof, '--input-type=module', '-e', launcher, 'run', playbook, '-i', inventory, '-o', 'json', '-f', String(hosts), '-T', '60'];
+    const cmd = [process.execPath, ...prof, '--input-type=module', '-e', launcher, '--', 'run', playbook, '-i', inventory, '-o', 'json', '-f', String(hosts), '-T', '60'];
     const converge = await runOnce(cmd, runDir);
     if (converge.exitCode !== 0) throw new Error(`converge failed (${converge.exitCode}): ${converge.stderr.slice(-2000)}`);
     const samples: Sample[] = [];

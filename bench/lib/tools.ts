@@ -82,7 +82,8 @@ export function tsplayArgv(args: string[]): string[] {
   const dist = process.env.TSPLAY_BENCH_DIST;
   if (!dist) return [join(repoRoot(), 'bin', 'tsplay.js'), ...args];
   const main = pathToFileURL(join(dist, 'engine', 'cli', 'main.js')).href;
-  return ['--input-type=module', '-e', `import(${JSON.stringify(main)}).then((m) => m.main(process.argv.slice(1)))`, ...args];
+  // `--`: node would take an argument like --version as its own
+  return ['--input-type=module', '-e', `import(${JSON.stringify(main)}).then((m) => m.main(process.argv.slice(1)))`, '--', ...args];
 }
 
 /** tsplay -o json: NDJSON events, one `recap` */
