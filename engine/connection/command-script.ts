@@ -9,7 +9,8 @@
  * session shell: that saves the exec of sh (~0.7 ms of host CPU per command,
  * about 18 per host in a no-op run of the bench playbook) and, for a group,
  * the fork (~0.15 ms); it is safe only because such a script is valid sh and
- * (for a group) changes no shell state, which user text cannot promise.
+ * (for a group) changes no shell state, which user text cannot promise. Its
+ * `$$` is the session shell's pid.
  */
 import { TsplayError } from '../errors.js';
 import { ERR_READ_FD, markerLines, mergedMarkerLines, OUT_READ_FD, PTY_FD } from './marker.js';
