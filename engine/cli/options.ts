@@ -4,6 +4,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { TsplayError } from '../errors.js';
 import { parseYaml } from '../yaml.js';
 import type { VarsMap } from '../playbook/model.js';
+import { KvEscapeError, parseKv, SplitArgsError } from '../playbook/kv.js';
 
 export const playbookOptions = {
   inventory: { type: 'string', short: 'i', multiple: true },
@@ -90,7 +91,7 @@ export async function parseExtraVars(values: readonly string[] | undefined): Pro
         throw new TsplayError('TSPLAY_OPTIONS', `-e @${file}: cannot read the file`);
       }
       Object.assign(out, asMap(parseYaml(text, file).value, `-e @${file}`));
-    } else if (v.startsWith('{') || v.startsWith('---')) {
+    } else if (v.startsWith('{') || v.startsWith('[') || v.startsWith('---')) {
       Object.assign(out, asMap(parseYaml(v, '<extra-vars>').value, '-e'));
     } else {
       Object.assign(out, parseKeyValues(v));
@@ -105,16 +106,21 @@ function asMap(value: unknown, where: string): VarsMap {
   return value as VarsMap;
 }
 
-/** `a=1 b="two words" c='x'`: values stay strings, as in Ansible's -e k=v. */
+/**
+ * `a=1 b="two words" c='x'`: ansible's parse_kv (same quoting and escapes as a
+ * task's key=value arguments); values stay strings. Words that are not
+ * key=value are an error here (ansible would set a `_raw_params` variable).
+ */
 export function parseKeyValues(text: string): VarsMap {
-  const out: VarsMap = {};
-  const re = /([A-Za-z_][A-Za-z0-9_]*)=("((?:[^"\\]|\\.)*)"|'([^']*)'|(\S*))/g;
-  let consumed = '';
-  for (const m of text.matchAll(re)) {
-    out[m[1]!] = m[3] !== undefined ? m[3].replace(/\\(.)/g, '$1') : (m[4] ?? m[5] ?? '');
-    consumed += m[0];
+  let parsed: Record<string, string>;
+  try {
+    parsed = parseKv(text);
+  } catch (e) {
+    if (!(e instanceof SplitArgsError)) throw e;
+    throw new TsplayError('TSPLAY_OPTIONS', `-e '${text}': ${e instanceof KvEscapeError ? e.message : 'unbalanced quotes or Jinja block'}`);
   }
-  if (Object.keys(out).length === 0 && text.length > 0) {
+  const { _raw_params: stray, ...out } = parsed;
+  if (stray !== undefined || Object.keys(out).length === 0) {
     throw new TsplayError('TSPLAY_OPTIONS', `-e '${text}': expected key=value pairs, @file or a YAML/JSON mapping`);
   }
   return out;

@@ -12,7 +12,7 @@ import { INCLUDE_KEYWORDS, includeActionOf } from './keywords.js';
 import { baseKeywords, readCommonKeywords, readLoop, type LoopSpec } from './task-keywords.js';
 import { asStringList } from './values.js';
 import { applyAll, inheritable } from './inherit.js';
-import { parseKv } from './kv.js';
+import { KvEscapeError, parseKv } from './kv.js';
 import { isTemplated } from './module-args.js';
 import { didYouMean } from './suggest.js';
 import { deref, mapEntries, nodePos, toValue, type MapEntry } from './ynode.js';
@@ -83,8 +83,9 @@ function taskFileOf(ctx: LoadCtx, scope: FileScope, include: MapEntry): { file?:
     let kv: Record<string, string>;
     try {
       kv = parseKv(v);
-    } catch {
-      reportAt(ctx, scope.y, include.value, 'TSPLAY_INCLUDE', `'${include.key}': unbalanced quotes or Jinja block`, { excerpt: v });
+    } catch (e) {
+      const why = e instanceof KvEscapeError ? e.message : 'unbalanced quotes or Jinja block';
+      reportAt(ctx, scope.y, include.value, 'TSPLAY_INCLUDE', `'${include.key}': ${why}`, { excerpt: v });
       return { params: {} };
     }
     const file = kv._raw_params;

@@ -1,3 +1,5 @@
+import { charByName } from './unicode-names.js';
+
 /**
  * Ansible's free-form `key=value key2="quoted value"` argument parsing
  * (parsing/splitter.py: split_args, parse_kv, unquote).
@@ -97,13 +99,35 @@ export function unquote(s: string): string {
 
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', '"': '"', "'": "'", a: '\x07', b: '\b', f: '\f', v: '\v' };
 
+/**
+ * Exactly the escapes of ansible's _decode_escapes (parsing/splitter.py):
+ * `\U` + 8 hex, `\u` + 4 hex, `\x` + 2 hex, `\N{name}` and single-character
+ * escapes. No octal: `\1` stays a backslash and a digit (regex backrefs).
+ */
+const ESCAPE_RE = /\\(U[0-9a-fA-F]{8}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|N\{[^}]+\}|[\\'"abfnrtv])/g;
+
+/** An escape Python's unicode-escape codec rejects (ansible fails on it too). */
+export class KvEscapeError extends SplitArgsError {}
+
+function decodeOne(escape: string): string {
+  const kind = escape[0]!;
+  if (kind === 'U' || kind === 'u' || kind === 'x') {
+    const code = parseInt(escape.slice(1), 16);
+    if (code > 0x10ffff) throw new KvEscapeError(`illegal Unicode character in escape '\\${escape}'`);
+    return String.fromCodePoint(code);
+  }
+  if (kind === 'N' && escape.length > 1) {
+    const name = escape.slice(2, -1);
+    const ch = charByName(name);
+    if (ch === undefined) throw new KvEscapeError(`'\\N{${name}}': a Unicode character name tsplay does not know; write the character itself or use \\u`);
+    return ch;
+  }
+  return ESCAPES[escape]!;
+}
+
 /** Python-style escapes as ansible's _decode_escapes. */
 export function decodeEscapes(s: string): string {
-  return s.replace(/\\(U[0-9a-fA-F]{8}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|[0-7]{1,3}|[\\'"abfnrtv])/g, (_m, e: string) => {
-    if (e[0] === 'U' || e[0] === 'u' || e[0] === 'x') return String.fromCodePoint(parseInt(e.slice(1), 16));
-    if (/^[0-7]/.test(e)) return String.fromCharCode(parseInt(e, 8));
-    return ESCAPES[e] ?? e;
-  });
+  return s.replace(ESCAPE_RE, (_m, escape: string) => decodeOne(escape));
 }
 
 /** Index of the first `=` not preceded by a backslash, or -1. */
@@ -127,12 +151,13 @@ export function parseKv(text: string, checkRaw = false): Record<string, string> 
       raw.push(decoded.includes('=') ? decoded.replace(/\\=/g, '=') : word);
       continue;
     }
-    const key = decoded.slice(0, at).trim();
+    // as ansible: the raw-command check sees the key unstripped
+    const key = decoded.slice(0, at);
     if (checkRaw && !RAW_MODULE_OPTIONS.has(key)) {
       raw.push(word);
       continue;
     }
-    options[key] = unquote(decoded.slice(at + 1).trim());
+    options[key.trim()] = unquote(decoded.slice(at + 1).trim());
   }
   if (raw.length > 0) options._raw_params = joinArgs(raw);
   return options;
