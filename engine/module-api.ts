@@ -31,6 +31,12 @@ export interface Plan<S = unknown> {
    */
   checkData?: Record<string, unknown>;
   /**
+   * With `unpredictable` and no `checkData`: the data of the `skipped` check
+   * mode result (command/shell register an empty stdout there, as Ansible's,
+   * so `when: "'x' in r.stdout"` still works in check mode).
+   */
+  checkSkipData?: Record<string, unknown>;
+  /**
    * The task is skipped with this reason, in check mode and in a normal run
    * (debug below its `verbosity`). Apply is not called.
    */

@@ -59,7 +59,7 @@ async function applyPlan(r: ModuleRun, ctx: ModuleContext, plan: Plan): Promise<
     if (plan.unpredictable && plan.checkData) {
       return { status: 'changed', reason: plan.unpredictable, data: { ...(plan.data ?? {}), ...plan.checkData }, check: true };
     }
-    if (plan.unpredictable) return { status: 'skipped', reason: plan.unpredictable, data: plan.data ?? {}, check: true };
+    if (plan.unpredictable) return { status: 'skipped', reason: plan.unpredictable, data: { ...(plan.data ?? {}), ...(plan.checkSkipData ?? {}) }, check: true };
     return { status: 'changed', reason: plan.changes.join('; '), data: plan.data ?? {}, diff, check: true };
   }
   if (!r.module.apply) return { status: 'changed', reason: plan.changes.join('; '), data: plan.data ?? {}, diff };

@@ -1,6 +1,6 @@
 import { shellJoin } from '../../engine/connection/types.js';
 import { defineModule, ModuleFailure } from '../../engine/module-api.js';
-import { notRunData, pathSkipReason, probePaths, runExecTask, splitArgs, wouldRunData, type PathFacts } from './exec-common.js';
+import { checkModeData, notRunData, pathSkipReason, probePaths, runExecTask, splitArgs, wouldRunData, type PathFacts } from './exec-common.js';
 
 export interface CommandParams {
   cmd?: string;
@@ -83,7 +83,7 @@ export const command = defineModule<CommandParams, PathFacts>({
     if (argv.length === 0) throw new ModuleFailure('no command given: set cmd or argv');
     const skip = pathSkipReason(p, facts);
     if (skip) return { changes: [], reason: skip, data: notRunData(argv, skip, p.creates ?? p.removes ?? '') };
-    return { changes: [`run ${shellJoin(argv)}`], unpredictable: 'command would run', checkData: wouldRunData(p) };
+    return { changes: [`run ${shellJoin(argv)}`], unpredictable: 'command would run', checkData: wouldRunData(p, argv), checkSkipData: checkModeData(argv) };
   },
   async apply(ctx, p) {
     const argv = commandArgv(p);

@@ -244,11 +244,22 @@ export function notRunData(cmd: string | string[], reason: string, path: string)
 }
 
 /**
+ * The result data of command/shell in check mode, as Ansible 2.14's: empty
+ * output, rc 0, no timing (a registered result has stdout in check mode too).
+ */
+export function checkModeData(cmd: string | string[]): Record<string, unknown> {
+  return {
+    cmd, rc: 0, stdout: '', stderr: '', stdout_lines: [], stderr_lines: [],
+    start: null, end: null, delta: null, msg: 'Command would have run if not in check mode',
+  };
+}
+
+/**
  * Check mode of command/shell: with creates/removes the module knows the
  * command would run and Ansible reports it changed with this message;
- * without them it is skipped (undefined here).
+ * without them it is skipped (undefined here; the skip carries checkModeData).
  */
-export function wouldRunData(p: { creates?: string; removes?: string }): Record<string, unknown> | undefined {
+export function wouldRunData(p: { creates?: string; removes?: string }, cmd: string | string[]): Record<string, unknown> | undefined {
   if (p.creates === undefined && p.removes === undefined) return undefined;
-  return { rc: 0, msg: 'Command would have run if not in check mode' };
+  return checkModeData(cmd);
 }

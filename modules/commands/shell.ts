@@ -1,6 +1,6 @@
 import { defineModule, ModuleFailure } from '../../engine/module-api.js';
 import { execParamProps, execReturns, stdinProps } from './command.js';
-import { notRunData, pathSkipReason, probePaths, runExecTask, wouldRunData, type PathFacts } from './exec-common.js';
+import { checkModeData, notRunData, pathSkipReason, probePaths, runExecTask, wouldRunData, type PathFacts } from './exec-common.js';
 
 export interface ShellParams {
   cmd?: string;
@@ -47,7 +47,7 @@ export const shell = defineModule<ShellParams, PathFacts>({
     if (!p.cmd || p.cmd.trim() === '') throw new ModuleFailure('no command given: set cmd');
     const skip = pathSkipReason(p, facts);
     if (skip) return { changes: [], reason: skip, data: notRunData(p.cmd, skip, p.creates ?? p.removes ?? '') };
-    return { changes: [`run ${p.cmd}`], unpredictable: 'command would run', checkData: wouldRunData(p) };
+    return { changes: [`run ${p.cmd}`], unpredictable: 'command would run', checkData: wouldRunData(p, p.cmd), checkSkipData: checkModeData(p.cmd) };
   },
   async apply(ctx, p) {
     const cmd = p.cmd ?? '';

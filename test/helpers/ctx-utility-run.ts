@@ -34,7 +34,7 @@ export async function runModule(mod: AnyModule, params: Record<string, unknown>,
       if (plan.unpredictable && plan.checkData) {
         return { result: { status: 'changed', reason: plan.unpredictable, ...base, data: { ...base.data, ...plan.checkData }, check: true }, plan, facts };
       }
-      if (plan.unpredictable) return { result: { status: 'skipped', reason: plan.unpredictable, ...base, check: true }, plan, facts };
+      if (plan.unpredictable) return { result: { status: 'skipped', reason: plan.unpredictable, ...base, data: { ...base.data, ...(plan.checkSkipData ?? {}) }, check: true }, plan, facts };
       return { result: { status: plan.changes.length ? 'changed' : 'ok', reason: plan.reason, ...base, check: true }, plan, facts };
     }
     if (plan.changes.length === 0 && !plan.unpredictable) return { result: { status: 'ok', reason: plan.reason, ...base }, plan, facts };

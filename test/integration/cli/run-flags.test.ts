@@ -106,6 +106,22 @@ describe.skipIf(!cliBuilt())('run flags through the CLI', { timeout: 120_000 }, 
     expect(stderr).toContain('SIGINT: stopping');
   });
 
+  it('--check: a skipped command registers an empty stdout, so a when: on it still works (as ansible-playbook)', () => {
+    writeFileSync(join(dir, 'check-register.yml'), `- hosts: h1
+  gather_facts: false
+  tasks:
+    - name: read
+      command: echo ready
+      register: out
+    - name: after
+      debug:
+        msg: "ready={{ 'ready' in out.stdout }} rc={{ out.rc }} lines={{ out.stdout_lines | length }}"
+`);
+    const r = run(['check-register.yml', '--check']);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain('ready=False rc=0 lines=0');
+  });
+
   it('--limit matching no host: a warning, no play, exit 1 (as ansible-playbook)', () => {
     const r = run(['step.yml', '-l', 'nomatch']);
     expect(r.code).toBe(1);

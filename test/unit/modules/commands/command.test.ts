@@ -69,7 +69,11 @@ describe('command on a real host (LocalConnection)', () => {
     const marker = join(dir, 'check-marker');
     const { result } = await runModule(command, { argv: ['touch', marker] }, makeTestContext({ check: true }));
     expect(result).toMatchObject({ status: 'skipped', reason: 'command would run' });
+    // as Ansible 2.14: a registered check-mode result still has stdout (empty)
+    expect(result.data).toMatchObject({ cmd: ['touch', marker], rc: 0, stdout: '', stderr: '', stdout_lines: [], msg: 'Command would have run if not in check mode' });
     expect(existsSync(marker)).toBe(false);
+    const sh = await runModule(shell, { cmd: `touch ${marker}` }, makeTestContext({ check: true }));
+    expect(sh.result).toMatchObject({ status: 'skipped', data: { cmd: `touch ${marker}`, stdout: '', stderr: '' } });
     const decided = await runModule(command, { argv: ['touch', marker], removes: marker }, makeTestContext({ check: true }));
     expect(decided.result.status).toBe('ok');
   });
