@@ -3,6 +3,8 @@
  * inventory alone (no playbook dir), as ansible/cli/inventory.py.
  */
 import { TsplayError } from '../errors.js';
+import { MASK, Redactor, SECRET_NAME } from '../output/redact.js';
+import { onVaultSecret } from '../vault/index.js';
 import { matchHosts } from './patterns.js';
 import { inventoryHostVars } from './layers.js';
 import { loadInventory } from './load.js';
@@ -24,7 +26,65 @@ function withoutInternal(vars: Record<string, unknown>): Record<string, unknown>
 
 export function hostVarsForListing(inv: Inventory, name: string): Record<string, unknown> {
   const h = inv.hosts.get(name);
-  return h ? withoutInternal(inventoryHostVars(inv, h)) : {};
+  return h ? listingMask(inv).vars(withoutInternal(inventoryHostVars(inv, h))) : {};
+}
+
+/** An inline `!vault` value as `tsplay inventory` keeps it: its ciphertext, as ansible-inventory prints it. */
+export interface SealedVaultValue {
+  __ansible_vault: string;
+}
+
+export function isSealedVaultValue(value: unknown): value is SealedVaultValue {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
+  const keys = Object.keys(value);
+  return keys.length === 1 && keys[0] === '__ansible_vault' && typeof (value as SealedVaultValue).__ansible_vault === 'string';
+}
+
+/**
+ * Secrets never appear in what the inventory command prints (the output goes
+ * to CI logs and tickets): inline vault values stay ciphertext, the values of
+ * secret-named vars (`*password*`, `*_secret`, `*token`...) are masked, and
+ * every other string loses the secrets it quotes (a value decrypted from a
+ * vaulted vars file, a password inside a URL).
+ */
+export class ListingMask {
+  constructor(private readonly redactor: Redactor) {}
+
+  vars(vars: Record<string, unknown>): Record<string, unknown> {
+    return this.walk(vars, false, 0) as Record<string, unknown>;
+  }
+
+  private walk(value: unknown, secret: boolean, depth: number): unknown {
+    if (isSealedVaultValue(value)) return { __ansible_vault: value.__ansible_vault };
+    if (typeof value === 'string') {
+      // a template names where the secret comes from, and is not one
+      if (secret && !value.includes('{{')) return MASK;
+      return this.redactor.size ? this.redactor.redact(value) : value;
+    }
+    if (typeof value === 'number') return secret || this.redactor.has(String(value)) ? MASK : value;
+    if (value === null || typeof value !== 'object' || depth > 32 || value instanceof Date) return value;
+    if (Array.isArray(value)) return value.map((v) => this.walk(v, secret, depth + 1));
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = this.walk(v, secret || SECRET_NAME.test(k), depth + 1);
+    return out;
+  }
+}
+
+const masks = new WeakMap<Inventory, ListingMask>();
+
+/** The mask of one inventory: its secret-named values and every value decrypted so far. */
+export function listingMask(inv: Inventory): ListingMask {
+  let mask = masks.get(inv);
+  if (!mask) {
+    const redactor = new Redactor();
+    for (const h of inv.hosts.values()) addSecrets(redactor, h.vars, false, 0);
+    for (const g of inv.groups.values()) addSecrets(redactor, g.vars, false, 0);
+    // every value decrypted from a vaulted file so far (the inventory is loaded)
+    onVaultSecret((s) => redactor.add(s))();
+    mask = new ListingMask(redactor);
+    masks.set(inv, mask);
+  }
+  return mask;
 }
 
 /** `ansible-inventory --list` as data. */
@@ -62,6 +122,23 @@ function groupVarsForListing(g: InventoryGroup): Record<string, unknown> {
   return withoutInternal(vars);
 }
 
+/** The scalars under secret-named keys, templates left out (they only name where a secret comes from). */
+function addSecrets(redactor: Redactor, value: unknown, secret: boolean, depth: number): void {
+  if (isSealedVaultValue(value) || depth > 32) return;
+  if (typeof value === 'string' || typeof value === 'number') {
+    if (secret && !String(value).includes('{{')) redactor.add(value);
+  } else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) addSecrets(redactor, v, secret || SECRET_NAME.test(k), depth + 1);
+  }
+}
+
+/** `--graph --vars` is a text view: a vault value shows as the mask, not as a multi-line ciphertext. */
+function graphVars(vars: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(vars)) out[k] = isSealedVaultValue(v) ? MASK : v;
+  return out;
+}
+
 /** `ansible-inventory --graph [group] [--vars]` */
 export function inventoryGraph(inv: Inventory, withVars = false, group = 'all'): string {
   const start = inv.groups.get(group);
@@ -69,7 +146,8 @@ export function inventoryGraph(inv: Inventory, withVars = false, group = 'all'):
   const lines: string[] = [];
   const name = (text: string, depth: number): string => (depth ? '  |'.repeat(depth) + '--' + text : text);
   const showVars = (vars: Record<string, unknown>, depth: number): void => {
-    for (const k of Object.keys(vars).sort(pyCompare)) lines.push(name(`{${k} = ${pyStr(vars[k])}}`, depth));
+    const shown = graphVars(vars);
+    for (const k of Object.keys(shown).sort(pyCompare)) lines.push(name(`{${k} = ${pyStr(shown[k])}}`, depth));
   };
   const walk = (g: InventoryGroup, depth: number): void => {
     lines.push(name(`@${g.name}:`, depth));
@@ -83,7 +161,7 @@ export function inventoryGraph(inv: Inventory, withVars = false, group = 'all'):
         if (withVars) showVars(hostVarsForListing(inv, h), depth + 2);
       }
     }
-    if (withVars) showVars(groupVarsForListing(g), depth + 1);
+    if (withVars) showVars(listingMask(inv).vars(groupVarsForListing(g)), depth + 1);
   };
   walk(start, 0);
   return lines.join('\n');
