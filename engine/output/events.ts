@@ -3,7 +3,7 @@
  * NDJSON). Schema version 1: fields may be added, never renamed or removed.
  * Values are already redacted when emitted.
  */
-import type { SourcePos } from '../errors.js';
+import type { ErrorCode, SourcePos } from '../errors.js';
 import type { TaskResult } from '../results.js';
 
 export interface TaskRef {
@@ -35,7 +35,13 @@ export type RunEvent =
   | { type: 'message'; v: 1; level: 'info' | 'verbose' | 'debug'; verbosity: number; message: string; host?: string }
   | { type: 'play_end'; v: 1; name: string; stopped?: string }
   | { type: 'recap'; v: 1; stats: Record<string, HostStats>; durationMs: number }
-  | { type: 'run_end'; v: 1; exitCode: number; interrupted?: boolean };
+  | { type: 'run_end'; v: 1; exitCode: number; interrupted?: boolean }
+  /**
+   * A problem that ends the run outside any task (bad options, validation
+   * problems, a --limit leaving no host): one per problem, then run_end.
+   * Added in schema version 1; the human message still goes to stderr.
+   */
+  | { type: 'error'; v: 1; code: ErrorCode; message: string; source?: SourcePos; hint?: string; host?: string };
 
 export type EventSink = (event: RunEvent) => void;
 
