@@ -12,6 +12,8 @@ export const SHOW_PROPS = [
  * $1 scope flag (--system, --user, --global), $2 the unit, $3 the properties,
  * $4 seconds to let a just-started unit settle first (a Type=simple unit that
  * dies at once is "active" for a moment): one `systemctl show` (is-enabled for --global).
+ * Exits with systemctl's status: a host where systemctl cannot reach systemd
+ * fails the probe (and --check) instead of looking like a stopped unit.
  */
 export const SYSTEMD_PROBE = String.raw`
 scope=$1 unit=$2
@@ -19,9 +21,11 @@ export LC_ALL=C SYSTEMD_PAGER= SYSTEMD_COLORS=0
 if [ "$scope" = --user ] && [ -z "$XDG_RUNTIME_DIR" ]; then export XDG_RUNTIME_DIR="/run/user/$(id -u)"; fi
 if [ -n "$4" ]; then sleep "$4"; fi
 echo @@show
+rc=0
 if [ "$scope" = --global ]; then systemctl --global is-enabled -- "$unit" 2>/dev/null | sed 's/^/UnitFileState=/'
-else systemctl "$scope" show -p "$3" -- "$unit"; fi
+else systemctl "$scope" show -p "$3" -- "$unit" || rc=$?; fi
 echo @@end
+exit $rc
 `;
 
 /** $1 scope flag, $2 unit: what an operator would look at after a failed start. */

@@ -1,7 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { actionArgv, planUnit, systemd, type SystemdParams } from '../../../../modules/system/systemd.js';
-import { parseFailureInfo, parseSystemdProbe, startVerdict } from '../../../../modules/system/systemd-probe.js';
+import { parseFailureInfo, parseSystemdProbe, startVerdict, SYSTEMD_PROBE } from '../../../../modules/system/systemd-probe.js';
 import { parseServiceProbe, service, sysvPlan } from '../../../../modules/system/service.js';
 import { FakeHost, HOSTILE, runSys } from './fake-host.js';
 
@@ -126,5 +129,23 @@ describe('service', () => {
     const h = new FakeHost((c) => (c.argv[3] === 'tsplay-service-probe' ? '@@init\nsystemd\n@@status\n0\n@@links\n@@end\n' : c.argv[3] === 'tsplay-systemd-probe' ? SSH : undefined));
     const r = await runSys(service, { name: 'ssh', state: 'stopped' }, h, { check: true });
     expect(r.plan.changes).toEqual(['stop ssh']);
+  });
+});
+
+describe('SYSTEMD_PROBE script (run by sh with a stub systemctl)', () => {
+  const runProbe = (stub: string) => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsplay-systemctl-'));
+    writeFileSync(join(dir, 'systemctl'), `#!/bin/sh\n${stub}\n`, { mode: 0o755 });
+    return spawnSync('sh', ['-c', SYSTEMD_PROBE, 'probe', '--system', 'x.service', 'Id,LoadState', ''], {
+      encoding: 'utf8', env: { ...process.env, PATH: `${dir}:${process.env.PATH}` },
+    });
+  };
+  it('exits with systemctl show status: no systemd on the host is a failed probe, not a stopped unit', () => {
+    const down = runProbe('echo "System has not been booted with systemd as init system (PID 1). Can\'t operate." >&2; exit 1');
+    expect(down.status).toBe(1);
+    expect(down.stdout).toContain('@@end');
+    const up = runProbe('echo Id=x.service; echo LoadState=not-found');
+    expect(up.status).toBe(0);
+    expect(parseSystemdProbe(up.stdout)).toEqual({ Id: 'x.service', LoadState: 'not-found' });
   });
 });
