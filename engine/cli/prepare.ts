@@ -2,10 +2,12 @@
  * Everything `run` and `check` share: config, inventory, extra vars, the
  * playbook loaded and statically checked. Nothing here touches a host.
  */
-import { resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { loadConfig, type TsplayConfig } from '../inventory/config.js';
 import { loadInventory } from '../inventory/index.js';
 import type { Inventory } from '../inventory/types.js';
+import { checkVarsDirs } from '../inventory/vars-dirs.js';
 import { checkPlaybook, loadPlaybook } from '../playbook/index.js';
 import type { Playbook, VarsMap } from '../playbook/model.js';
 import { Templar } from '../vars/index.js';
@@ -51,7 +53,9 @@ export async function prepare(playbookArg: string | undefined, flags: PlaybookFl
   const rolesPath = cfg.rolesPath ?? [];
   // custom modules (library/, modules_path) first: the check validates their arguments
   const custom = await loadPlaybookModules(playbookFile, { rolesPath, modulesPath: cfg.modulesPath });
-  const found = custom.problems.length ? custom.problems : await checkPlaybook(playbookFile, { inventory, rolesPath, templar, extraVars });
+  const varsProblems = await varsDirProblems([...inventoryVarsBases(sources), dirname(playbookFile)], templar);
+  const checked = custom.problems.length ? custom.problems : await checkPlaybook(playbookFile, { inventory, rolesPath, templar, extraVars });
+  const found = [...varsProblems, ...checked];
   if (found.length > 0) await addPlayVarSecrets(playbookFile, redactor);
   const problems = found.filter((e) => !isWarning(e));
   const warnings = [...custom.warnings, ...found.filter(isWarning)];
@@ -66,6 +70,36 @@ export async function prepare(playbookArg: string | undefined, flags: PlaybookFl
     }
   }
   return { cfg, inventory, playbook, playbookFile, extraVars, templar, redactor, problems, warnings };
+}
+
+/** Where the inventory's group_vars/ and host_vars/ are: beside a file source, inside a directory source. */
+function inventoryVarsBases(sources: string[]): string[] {
+  const bases: string[] = [];
+  for (const source of sources) {
+    if (!source || (source.includes(',') && !existsSync(source))) continue;
+    const path = resolve(source);
+    bases.push(isDirectory(path) ? path : dirname(path));
+  }
+  return bases;
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * group_vars/ and host_vars/ beside the inventory and beside the playbook,
+ * checked like the playbook itself: YAML problems (the playbook-side ones are
+ * read only at run time otherwise) and template syntax in their values.
+ */
+async function varsDirProblems(bases: string[], templar: Templar): Promise<TsplayError[]> {
+  const problems: TsplayError[] = [];
+  for (const base of new Set(bases)) problems.push(...(await checkVarsDirs(base, templar)));
+  return problems;
 }
 
 /** The process-wide vault passwords, before anything that may be vaulted is read. */

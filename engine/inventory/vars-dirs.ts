@@ -9,9 +9,10 @@
  */
 import { readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { TsplayError, TsplayErrors, isTsplayError } from '../errors.js';
+import { TsplayError, TsplayErrors, isTsplayError, type SourcePos } from '../errors.js';
 import type { VarsMap } from '../playbook/model.js';
-import { readVarsFile } from '../yaml.js';
+import { visit } from 'yaml';
+import { posOfNode, readVarsFile, readYamlFile, type YamlDoc } from '../yaml.js';
 
 const VARS_EXTENSIONS = ['.yml', '.yaml', '.json'];
 
@@ -57,19 +58,28 @@ export async function findVarsFiles(dir: string, name: string): Promise<string[]
   return [];
 }
 
+/** A vars file's problems as TSPLAY_INVENTORY errors, each keeping its position. */
+function varsFileErrors(file: string, e: unknown): TsplayError[] | undefined {
+  const all = e instanceof TsplayErrors ? e.errors : isTsplayError(e) ? [e] : undefined;
+  return all?.map(
+    (err) =>
+      new TsplayError('TSPLAY_INVENTORY', `in vars file ${file}: ${err.message}`, {
+        source: err.source ?? { file, line: 1, col: 1 },
+        hint: err.hint,
+        excerpt: err.excerpt,
+        cause: e,
+      }),
+  );
+}
+
 /** Reads a vars file; any problem becomes TSPLAY_INVENTORY, keeping its position. */
 export async function loadVarsFile(file: string): Promise<VarsMap> {
   try {
     return await readVarsFile(file);
   } catch (e) {
-    const first = e instanceof TsplayErrors ? e.errors[0] : isTsplayError(e) ? e : undefined;
+    const first = varsFileErrors(file, e)?.[0];
     if (!first) throw e;
-    throw new TsplayError('TSPLAY_INVENTORY', `in vars file ${file}: ${first.message}`, {
-      source: first.source ?? { file, line: 1, col: 1 },
-      hint: first.hint,
-      excerpt: first.excerpt,
-      cause: e,
-    });
+    throw first;
   }
 }
 
@@ -113,4 +123,53 @@ export function playbookVarsDirs(playbookDir: string): Promise<VarsDirs> {
 /** For tests and long-lived processes: forget cached playbook vars. */
 export function clearPlaybookVarsCache(): void {
   playbookCache.clear();
+}
+
+/** The template syntax check of engine/vars' Templar (kept structural: inventory does not import vars). */
+export interface VarsTemplateChecker {
+  checkSyntax(text: string, ctx?: { source?: SourcePos }): TsplayError[];
+}
+
+/** Every vars file under group_vars/ and host_vars/ of baseDir. */
+async function varsFilesUnder(baseDir: string): Promise<string[]> {
+  const files: string[] = [];
+  for (const sub of ['group_vars', 'host_vars']) {
+    const dir = join(baseDir, sub);
+    if ((await kind(dir)) !== 'dir') continue;
+    files.push(...(await filesInDir(dir)));
+  }
+  return files;
+}
+
+/** Template syntax of every string value of a parsed vars file, at its file:line:col. */
+function templateProblems(y: YamlDoc, checker: VarsTemplateChecker): TsplayError[] {
+  const found: TsplayError[] = [];
+  visit(y.doc, {
+    Scalar(_, node) {
+      // vault values stay sealed here: their text is never quoted in a problem
+      if (node.tag === '!vault' || typeof node.value !== 'string') return;
+      found.push(...checker.checkSyntax(node.value, { source: posOfNode(y, node) }));
+    },
+  });
+  return found;
+}
+
+/**
+ * The static check of the group_vars/ and host_vars/ beside an inventory or a
+ * playbook: every YAML problem of every file (not only the first) and, with a
+ * checker, template syntax errors in their values, before any host is touched.
+ */
+export async function checkVarsDirs(baseDir: string, checker?: VarsTemplateChecker): Promise<TsplayError[]> {
+  const problems: TsplayError[] = [];
+  for (const file of await varsFilesUnder(baseDir)) {
+    try {
+      await readVarsFile(file);
+      if (checker) problems.push(...templateProblems(await readYamlFile(file), checker));
+    } catch (e) {
+      const errors = varsFileErrors(file, e);
+      if (!errors) throw e;
+      problems.push(...errors);
+    }
+  }
+  return problems;
 }
