@@ -80,11 +80,17 @@ function cachedParse(text: string, file: string): YamlDoc | undefined {
   return { file, value: hit.doc.toJS({ maxAliasCount: 1000 }) as unknown, doc: hit.doc, lc: hit.lc };
 }
 
+/** A leading UTF-8 byte order mark (Windows editors write one); PyYAML skips it, so Ansible does. */
+export function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
 export function parseYaml(text: string, file: string): YamlDoc {
+  text = stripBom(text);
   const raw = text;
   const hit = cachedParse(raw, file);
   if (hit) return hit;
-  for (const decode of decoders) text = decode(text, file) ?? text;
+  for (const decode of decoders) text = stripBom(decode(text, file) ?? text);
   const y = parseFresh(text, file);
   const keep = text === raw && !raw.includes('!vault') && !file.startsWith('<');
   if (keep) {

@@ -4,6 +4,7 @@
  * values go through Python's literal_eval, host ranges, `#`/`;` comments.
  */
 import { TsplayError } from '../errors.js';
+import { stripBom } from '../yaml.js';
 import { expandHostPattern, HostRangeError } from './addresses.js';
 import { addHostToGroup, CycleError, ensureGroup, ensureHost, linkChild, setVar } from './model.js';
 import { parsePythonValue } from './pyliteral.js';
@@ -34,7 +35,8 @@ interface Ctx {
 
 export function parseIniInventory(inv: Inventory, text: string, file: string): void {
   const ctx: Ctx = { inv, file, lineNo: 0, raw: '', group: 'ungrouped', state: 'hosts', pending: new Map() };
-  for (const raw of text.split(/\r\n|\r|\n/)) {
+  // a leading byte order mark is no part of the first line (Ansible's ini plugin would keep it in a host name)
+  for (const raw of stripBom(text).split(/\r\n|\r|\n/)) {
     ctx.lineNo++;
     ctx.raw = raw;
     const line = raw.trim();
