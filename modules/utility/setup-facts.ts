@@ -75,7 +75,18 @@ export function distributionFacts(s: Record<string, string>): Facts {
     os_family: osFamily(distribution, os.ID_LIKE ?? ''),
   };
   if (minor !== undefined) facts.distribution_minor_version = minor;
-  return facts;
+  return { ...facts, ...distributionFileFacts(String(facts.os_family), s) };
+}
+
+/** Which release file Ansible's distribution collector would have parsed, by family. */
+function distributionFileFacts(family: string, s: Record<string, string>): Facts {
+  const files: Record<string, [string, string]> = {
+    Debian: ['/etc/os-release', 'Debian'], Suse: ['/etc/os-release', 'SUSE'], Alpine: ['/etc/alpine-release', 'Alpine'],
+    Archlinux: ['/etc/arch-release', 'Archlinux'], Gentoo: ['/etc/gentoo-release', 'Gentoo'],
+    RedHat: [(s.redhat_release ?? '').trim() ? '/etc/redhat-release' : '/etc/os-release', 'RedHat'],
+  };
+  const hit = files[family];
+  return hit ? { distribution_file_parsed: true, distribution_file_path: hit[0], distribution_file_variety: hit[1] } : {};
 }
 
 export function pkgMgr(family: string, found: string[]): string {
@@ -99,18 +110,8 @@ export function serviceMgr(text: string): string {
   return comm;
 }
 
-export function memoryFacts(text: string): Facts {
-  const kb: Record<string, number> = {};
-  for (const l of lines(text)) {
-    const m = /^(\w+):\s+(\d+)/.exec(l);
-    if (m) kb[m[1]!] = Number(m[2]);
-  }
-  const mb = (k: string) => (kb[k] === undefined ? undefined : Math.floor(kb[k]! / 1024));
-  return { memtotal_mb: mb('MemTotal'), memfree_mb: mb('MemFree'), swaptotal_mb: mb('SwapTotal'), swapfree_mb: mb('SwapFree') };
-}
-
 export function userFacts(text: string): Facts {
-  const [name = '', uid = '', gid = '', pw = ''] = lines(text);
+  const [name = '', uid = '', gid = '', pw = '', ruid = uid, rgid = gid] = lines(text);
   const f = pw.split(':');
   return {
     user_id: name,
@@ -119,17 +120,26 @@ export function userFacts(text: string): Facts {
     user_gecos: f[4] ?? '',
     user_dir: f[5] ?? '',
     user_shell: f[6] ?? '',
+    effective_user_id: Number(uid),
+    effective_group_id: Number(gid),
+    real_user_id: Number(ruid),
+    real_group_id: Number(rgid),
   };
 }
 
 export function pythonFacts(text: string): Facts {
-  const [exe, ver] = lines(text);
+  const ls = lines(text);
+  const [exe, ver] = ls;
   if (!exe || !ver) return {};
   const [major, minor, micro, releaselevel, serial] = ver.split(' ');
   const version = { major: Number(major), minor: Number(minor), micro: Number(micro), releaselevel: releaselevel ?? 'final', serial: Number(serial ?? 0) };
   return {
-    python: { executable: exe, type: 'cpython', version, version_info: [version.major, version.minor, version.micro, version.releaselevel, version.serial] },
+    python: {
+      executable: exe, has_sslcontext: ls.includes('@ssl'), type: 'cpython', version,
+      version_info: [version.major, version.minor, version.micro, version.releaselevel, version.serial],
+    },
     python_version: `${version.major}.${version.minor}.${version.micro}`,
+    selinux_python_present: ls.includes('@selinux'),
   };
 }
 
@@ -141,16 +151,29 @@ export function selinuxFacts(text: string): Facts {
   return { selinux: { status: 'enabled', mode: mode.toLowerCase(), config_mode: cfg.SELINUX ?? 'unknown', type: cfg.SELINUXTYPE ?? 'unknown' } };
 }
 
+/** Python's time.tzname[1]: the zone name of whichever of 1 January and 1 July has the larger UTC offset. */
+function dstName(jan: string[], jul: string[], tz: string): string {
+  const [janName, janOff] = [jan[7], Number(jan[8])];
+  const [julName, julOff] = [jul[7], Number(jul[8])];
+  if (!janName || !julName) return tz;
+  return julOff > janOff ? julName : janName;
+}
+
+/** Lines of `date -f -` for now, 1 January and 1 July: Y|m|d|H|M|S|epoch|Z|z|A|w|W|nanoseconds. */
 export function dateFacts(text: string): Facts {
-  const [local = '', utc = ''] = lines(text);
-  const [year, month, day, hour, minute, second, epoch, tz, tzOffset, weekday, weekdayNumber, weeknumber] = local.split('|');
+  const [local = '', jan = '', jul = ''] = lines(text);
+  const f = local.split('|');
+  const [year, month, day, hour, minute, second, epoch, tz = '', tzOffset, weekday, weekdayNumber, weeknumber, nanos = '0'] = f;
   if (!epoch) return {};
+  const micro = nanos.padStart(9, '0').slice(0, 6);
+  const utc = new Date(Number(epoch) * 1000).toISOString().slice(0, 19);
   return {
     date_time: {
       year, month, day, hour, minute, second, epoch, epoch_int: epoch,
       date: `${year}-${month}-${day}`, time: `${hour}:${minute}:${second}`,
-      iso8601: utc, iso8601_basic_short: `${year}${month}${day}T${hour}${minute}${second}`,
-      tz, tz_offset: tzOffset, weekday, weekday_number: weekdayNumber, weeknumber,
+      iso8601: `${utc}Z`, iso8601_basic: `${year}${month}${day}T${hour}${minute}${second}${micro}`,
+      iso8601_basic_short: `${year}${month}${day}T${hour}${minute}${second}`, iso8601_micro: `${utc}.${micro}Z`,
+      tz, tz_dst: dstName(jan.split('|'), jul.split('|'), tz), tz_offset: tzOffset, weekday, weekday_number: weekdayNumber, weeknumber,
     },
   };
 }

@@ -64,6 +64,30 @@ export function parseAddrs(text: string): Map<string, Ipv4[]> {
   return byDev;
 }
 
+export interface Ipv6 {
+  address: string;
+  prefix: string;
+  scope: string;
+}
+
+/** `ip -o -6 addr show` lines: "N: dev    inet6 ADDR/PREFIX [peer P/N] scope S ...". */
+export function parseAddrs6(text: string): Map<string, Ipv6[]> {
+  const byDev = new Map<string, Ipv6[]>();
+  for (const line of text.split('\n')) {
+    const words = (line.split('\\')[0] ?? '').trim().split(/\s+/);
+    const at = words.indexOf('inet6');
+    if (at < 0 || words.length < at + 4) continue;
+    const w = words.slice(at);
+    const peer = w[2] === 'peer';
+    const [address = '', ownPrefix = ''] = w[1]!.split('/');
+    const prefix = peer ? (w[3]!.split('/')[1] ?? '') : ownPrefix;
+    const scope = (peer ? w[5] : w[3]) ?? '';
+    const dev = words[1]!;
+    byDev.set(dev, [...(byDev.get(dev) ?? []), { address, prefix, scope }]);
+  }
+  return byDev;
+}
+
 /** "8.8.8.8 via G dev D src A" (route get) or "default via G dev D" (route show). */
 export function parseRoute(getText: string, defaultText: string): { gateway?: string; interface?: string; address?: string } | undefined {
   for (const text of [getText, defaultText]) {
@@ -95,7 +119,42 @@ export function networkFacts(s: Record<string, string>): Facts {
     facts[factKey(link.device)] = dev;
   }
   facts.default_ipv4 = defaultIpv4(s, links, addrs);
+  Object.assign(facts, ipv6Facts(s, links));
+  addInterfaceIpv6(facts, s);
   return facts;
+}
+
+const V6_TARGET = '2404:6800:400a:800::1012';
+
+/** all_ipv6_addresses, default_ipv6 and each interface's ipv6 list (facts of the interfaces already built). */
+function ipv6Facts(s: Record<string, string>, links: Link[]): Facts {
+  const addrs = parseAddrs6(s.addrs6 ?? '');
+  const out: Facts = { all_ipv6_addresses: [...addrs.values()].flat().map((a) => a.address).filter((a) => a !== '::1') };
+  const words = (s.route6_get ?? '').split('\n')[0]!.trim().split(/\s+/);
+  const route: Facts = {};
+  if (words[0] === V6_TARGET) {
+    for (let i = 0; i < words.length - 1; i++) {
+      if (words[i] === 'dev') route.interface = words[i + 1];
+      else if (words[i] === 'src') route.address = words[i + 1];
+      else if (words[i] === 'via' && words[i + 1] !== V6_TARGET) route.gateway = words[i + 1];
+    }
+  }
+  for (const [dev, list] of addrs) {
+    const hit = list.find((a) => a.address === route.address);
+    const link = links.find((l) => l.device === dev);
+    if (!hit || !link) continue;
+    Object.assign(route, { prefix: hit.prefix, scope: hit.scope, macaddress: link.macaddress ?? 'unknown', mtu: link.mtu, type: link.type });
+  }
+  out.default_ipv6 = route;
+  return out;
+}
+
+/** Adds each interface's ipv6 list to its fact (Ansible's interface facts carry both families). */
+function addInterfaceIpv6(facts: Facts, s: Record<string, string>): void {
+  for (const [dev, list] of parseAddrs6(s.addrs6 ?? '')) {
+    const fact = facts[factKey(dev)] as Facts | undefined;
+    if (fact) fact.ipv6 = list.map((a) => ({ address: a.address, prefix: a.prefix, scope: a.scope }));
+  }
 }
 
 function ipv4Fact(a: Ipv4): Facts {

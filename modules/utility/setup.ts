@@ -1,10 +1,13 @@
 import { defineModule, ModuleFailure } from '../../engine/module-api.js';
 import {
-  dateFacts, distributionFacts, envFacts, memoryFacts, pkgMgr, pythonFacts, selinuxFacts, serviceMgr, splitSections, userFacts,
+  dateFacts, distributionFacts, envFacts, parseOsRelease, pkgMgr, pythonFacts, selinuxFacts, serviceMgr, splitSections, userFacts,
   type Facts,
 } from './setup-facts.js';
+import { cpuFacts, dmiFacts, memoryFacts, mountFacts, parseDmi, uptimeLoadFacts } from './setup-hardware.js';
 import { networkFacts } from './setup-network.js';
 import { SETUP_SCRIPT } from './setup-script.js';
+import { capsLvmFacts, cmdlineFacts, dnsFacts, fqdnFromHosts, lsbFacts, machineIdFacts, miscFacts, sshKeyFacts } from './setup-system.js';
+import { virtualFacts } from './setup-virtual.js';
 
 export interface SetupParams {
   gather_subset?: string | string[];
@@ -17,40 +20,69 @@ function splitLines(t: string | undefined): string[] {
   return (t ?? '').split('\n').map((l) => l.trim()).filter((l) => l !== '');
 }
 
+const SIXTY_FOUR_BIT = /^(x86_64|amd64|aarch64|arm64|ppc64|ppc64le|s390x|riscv64|mips64|sparc64|loongarch64)$/;
+
+/** Ansible's platform facts: names, kernel, architecture (userspace bits from the machine: no `file` on python). */
+function platformFacts(s: Record<string, string>): Facts {
+  const nodename = splitLines(s.nodename)[0] ?? '';
+  const fqdn = fqdnFromHosts(s.fqdn ?? '', nodename);
+  const [system = '', kernel = '', machine = '', kernelVersion = ''] = splitLines(s.uname);
+  const bits = SIXTY_FOUR_BIT.test(machine) ? '64' : '32';
+  const facts: Facts = {
+    hostname: nodename.split('.')[0], nodename, fqdn, domain: fqdn.split('.').slice(1).join('.'),
+    system, kernel, kernel_version: kernelVersion, architecture: machine, machine, userspace_bits: bits,
+  };
+  if (machine === 'x86_64') facts.userspace_architecture = bits === '64' ? 'x86_64' : 'i386';
+  return facts;
+}
+
+function hardwareFacts(s: Record<string, string>, architecture: string): Facts {
+  const [cpuCount, nproc] = splitLines(s.cpus).map(Number);
+  const xen = splitLines(s.xen);
+  const cpu = cpuFacts(s.cpuinfo ?? '', { architecture, nproc, xenParavirt: xen.includes('@paravirt') });
+  const dmi = parseDmi(s.dmi ?? '');
+  return {
+    processor_vcpus: cpuCount || nproc || 1,
+    processor_nproc: nproc || cpuCount || 1,
+    ...cpu,
+    ...memoryFacts(s.meminfo ?? ''),
+    ...mountFacts(s),
+    ...dmiFacts(dmi),
+    ...uptimeLoadFacts(s.uptime ?? '', s.loadavg ?? ''),
+    ...virtualFacts({
+      virt: s.virt ?? '', cgroup1: s.cgroup1 ?? '', environ1: s.environ1 ?? '', xen: s.xen ?? '', vxid: s.vxid ?? '',
+      modules: s.modules ?? '', cpuinfo: s.cpuinfo ?? '', dmi,
+    }),
+  };
+}
+
 /** All facts from the setup script's output (pure; tested on recorded output). */
 export function parseSetupOutput(out: string): Facts {
   const s = splitSections(out);
   if (!('end' in s)) throw new ModuleFailure('fact gathering did not complete: the setup script output was cut short');
-  const nodename = splitLines(s.nodename)[0] ?? '';
-  const fqdn = splitLines(s.fqdn)[0] ?? nodename;
-  const [system = '', kernel = '', machine = '', kernelVersion = ''] = splitLines(s.uname);
+  const platform = platformFacts(s);
   const dist = distributionFacts(s);
-  const [cpuCount, nproc] = splitLines(s.cpus).map(Number);
-  const facts: Facts = {
-    hostname: nodename.split('.')[0],
-    nodename,
-    fqdn,
-    domain: fqdn.includes('.') ? fqdn.slice(fqdn.indexOf('.') + 1) : '',
-    system,
-    kernel,
-    kernel_version: kernelVersion,
-    architecture: machine,
-    machine,
+  return {
+    ...platform,
     ...dist,
+    ...lsbFacts(s.lsb ?? '', parseOsRelease(s.os_release ?? '')),
     ...networkFacts(s),
-    processor_vcpus: cpuCount || nproc || 1,
-    processor_nproc: nproc || cpuCount || 1,
-    ...memoryFacts(s.meminfo ?? ''),
+    ...hardwareFacts(s, String(platform.architecture)),
     service_mgr: serviceMgr(s.init ?? ''),
     pkg_mgr: pkgMgr(String(dist.os_family), splitLines(s.pkg)),
     ...userFacts(s.user ?? ''),
     ...pythonFacts(s.python ?? ''),
     ...selinuxFacts(s.selinux ?? ''),
     ...dateFacts(s.date ?? ''),
+    ...dnsFacts(s.dns ?? ''),
+    ...cmdlineFacts(s.cmdline ?? ''),
+    ...machineIdFacts(s.machine_id ?? ''),
+    ...sshKeyFacts(s.ssh_keys ?? ''),
+    ...miscFacts(s),
+    ...capsLvmFacts(s.caps ?? '', s.lvm ?? ''),
     ...envFacts(s.env ?? ''),
     local: {},
   };
-  return facts;
 }
 
 function globToRegExp(glob: string): RegExp {
