@@ -4,14 +4,16 @@ import { setMaxListeners } from 'node:events';
 import { basename, join } from 'node:path';
 import { ExitCode, TsplayError, TsplayErrors } from '../errors.js';
 import { runPlaybook, listPlaybook } from '../executor/index.js';
-import { createRenderer, type OutputMode, type Renderer } from '../output/index.js';
-import { intOption, LineReader, parseOrExit, readPassword, type PlaybookFlags } from './options.js';
+import { createRenderer, type EventSink, type OutputMode, type Renderer, type RunEvent } from '../output/index.js';
+import { JsonRunEnding } from '../output/json.js';
+import { intOption, LineReader, parsePlaybookArgs, readPassword, type PlaybookFlags } from './options.js';
 import { limitHosts, matchHosts, splitHostPattern } from '../inventory/patterns.js';
 import type { Inventory } from '../inventory/types.js';
 import type { StepAnswer } from '../executor/types.js';
 import { brokenPipe } from './main.js';
 import { prepare, printProblems, type Prepared } from './prepare.js';
 import { maskSecretAssignments } from '../output/redact.js';
+import { checkStartAtTask, type StartAtWatch } from './start-at.js';
 
 const RUN_HELP = `tsplay run PLAYBOOK [options]
 
@@ -35,14 +37,49 @@ const RUN_HELP = `tsplay run PLAYBOOK [options]
   --list-hosts, --list-tasks, --list-tags, --syntax-check`;
 
 export async function runCommand(argv: string[]): Promise<number> {
-  const parsed = parseOrExit(argv, RUN_HELP);
-  if (typeof parsed === 'number') return parsed;
-  const { flags, positionals } = parsed;
+  // -o json: a run that ends before (or outside) the executor still writes NDJSON
+  const ending = wantsJsonOutput(argv) ? new JsonRunEnding(process.stdout) : undefined;
+  const code = await runOrReport(argv, ending);
+  ending?.end(code);
+  return code;
+}
+
+async function runOrReport(argv: string[], ending: JsonRunEnding | undefined): Promise<number> {
   try {
-    return await runWithFlags(positionals[0], flags);
+    const { values: flags, positionals } = parsePlaybookArgs(argv);
+    if (flags.help) {
+      ending?.cancel();
+      process.stdout.write(`${RUN_HELP}\n`);
+      return ExitCode.ok;
+    }
+    return await runWithFlags(positionals[0], flags, ending);
   } catch (e) {
+    ending?.fail(e);
     return reportError(e);
   }
+}
+
+/**
+ * Whether the command line asks for NDJSON, read before the flags are
+ * parsed (they may be what is wrong): --json, or the last -o/--output
+ * (as outputMode reads the parsed flags).
+ */
+export function wantsJsonOutput(argv: readonly string[]): boolean {
+  let jsonFlag = false;
+  let output: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') break;
+    if (a === '--json') jsonFlag = true;
+    else if (a === '-o' || a === '--output') output = argv[++i];
+    else if (a.startsWith('--output=')) output = a.slice('--output='.length);
+    else if (/^-[CDvbkKJh]*o/.test(a)) {
+      // a group of boolean short flags ending in -o: -Co json, -Cojson
+      const rest = a.slice(a.indexOf('o') + 1);
+      output = rest || argv[++i];
+    }
+  }
+  return jsonFlag || output === 'json';
 }
 
 export function reportError(e: unknown): number {
@@ -72,17 +109,24 @@ function retryFile(playbookFile: string): string {
   return join(process.cwd(), '.tsplay', `${basename(playbookFile).replace(/\.ya?ml$/, '')}.retry`);
 }
 
-async function runWithFlags(playbookArg: string | undefined, flags: PlaybookFlags): Promise<number> {
+async function runWithFlags(playbookArg: string | undefined, flags: PlaybookFlags, ending: JsonRunEnding | undefined): Promise<number> {
   const mode = outputMode(flags);
   const prep = await prepare(playbookArg, flags);
+  ending?.useRedactor(prep.redactor);
   if (prep.problems.length > 0) {
     printProblems(prep.problems, prep.redactor);
+    ending?.fail(new TsplayErrors(prep.problems));
     return ExitCode.parseError;
   }
   for (const w of prep.warnings) process.stderr.write(`[WARNING]: ${w.format()}\n`);
-  if (!limitFilesReadable(prep.inventory, flags.limit)) return ExitCode.error;
+  const limitError = unreadableLimitFile(prep.inventory, flags.limit);
+  if (limitError) {
+    ending?.fail(limitError);
+    return ExitCode.error;
+  }
   // the playbook as written on the command line, as ansible-playbook prints it
   const shownPath = playbookArg ?? prep.playbookFile;
+  if (flags['syntax-check'] || flags['list-hosts'] || flags['list-tasks'] || flags['list-tags']) ending?.cancel();
   if (flags['syntax-check']) {
     process.stdout.write(`\nplaybook: ${shownPath}\n`);
     return ExitCode.ok;
@@ -102,7 +146,9 @@ async function runWithFlags(playbookArg: string | undefined, flags: PlaybookFlag
     process.stdout.write(await listPlaybook({ ...listing, shownPath }, what));
     return ExitCode.ok;
   }
-  return execute({ prep, flags, mode, listing });
+  // a --start-at-task naming no task stops here, before anything runs
+  const startAt = checkStartAtTask(prep.playbook!, flags['start-at-task']);
+  return execute({ prep, flags, mode, listing, ending, startAt });
 }
 
 interface ExecuteOptions {
@@ -110,9 +156,12 @@ interface ExecuteOptions {
   flags: PlaybookFlags;
   mode: OutputMode | undefined;
   listing: { limit?: string; tags?: string[]; skipTags?: string[] };
+  ending?: JsonRunEnding;
+  /** --start-at-task that only the dynamic includes may hold */
+  startAt?: StartAtWatch;
 }
 
-async function execute({ prep, flags, mode, listing }: ExecuteOptions): Promise<number> {
+async function execute({ prep, flags, mode, listing, ending, startAt }: ExecuteOptions): Promise<number> {
   const forks = intOption('forks', flags.forks);
   const timeout = intOption('timeout', flags.timeout);
   const taskTimeout = intOption('task-timeout', flags['task-timeout']);
@@ -121,7 +170,8 @@ async function execute({ prep, flags, mode, listing }: ExecuteOptions): Promise<
   prep.redactor.add(password);
   prep.redactor.add(becomePassword);
   const verbosity = flags.verbose?.length ?? 0;
-  const { sink, renderer } = createRenderer({ mode, verbosity, diff: !!flags.diff, redactor: prep.redactor });
+  const { sink: render, renderer } = createRenderer({ mode, verbosity, diff: !!flags.diff, redactor: prep.redactor });
+  const sink: WatchedSink = startAt || ending ? watchedSink(render, { ending, startAt }) : render;
   const stopper = new RunStopper();
   const stepReader = flags.step ? new LineReader(process.stdin) : undefined;
   try {
@@ -153,13 +203,47 @@ async function execute({ prep, flags, mode, listing }: ExecuteOptions): Promise<
       timeoutS: taskTimeout,
       strategy: flags.strategy as 'linear' | 'free' | undefined,
     });
-    await renderer.close();
     await writeRetry(prep.playbookFile, [...summary.failedHosts, ...summary.unreachableHosts]);
-    return summary.exitCode;
+    const code = startAt && !startAt.found ? startAtNotFound(startAt, summary.exitCode, ending) : summary.exitCode;
+    sink.finish?.(code);
+    await renderer.close();
+    return code;
   } finally {
     stopper.dispose();
     stepReader?.close();
   }
+}
+
+type WatchedSink = EventSink & { finish?: (exitCode: number) => void };
+
+/**
+ * The run's events, seen by the -o json ending (a run_end written is not
+ * written again) and the --start-at-task watch. With a watch, run_end is
+ * held back until the run's exit code is known (finish).
+ */
+function watchedSink(render: EventSink, watchers: { ending?: JsonRunEnding; startAt?: StartAtWatch }): WatchedSink {
+  let heldEnd: Extract<RunEvent, { type: 'run_end' }> | undefined;
+  const pass = (e: RunEvent): void => {
+    render(e);
+    watchers.ending?.seen(e);
+  };
+  const sink: WatchedSink = (e) => {
+    watchers.startAt?.seen(e);
+    if (e.type === 'run_end' && watchers.startAt) heldEnd = e;
+    else pass(e);
+  };
+  sink.finish = (exitCode) => {
+    if (heldEnd) pass({ ...heldEnd, exitCode });
+  };
+  return sink;
+}
+
+/** ansible-playbook's error after a run that never reached the task; exit 5 unless the run failed worse. */
+function startAtNotFound(startAt: StartAtWatch, runCode: number, ending: JsonRunEnding | undefined): number {
+  const error = startAt.error();
+  process.stderr.write(`${error.format()}\n`);
+  ending?.fail(error);
+  return runCode === ExitCode.ok ? ExitCode.badOptions : runCode;
 }
 
 /**
@@ -256,14 +340,14 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | 
  * exit 1 as ansible-playbook's "Unable to find limit file" does (an
  * AnsibleError, not the parse error 4 a missing playbook file gives).
  */
-function limitFilesReadable(inventory: Inventory, limit: string | undefined): boolean {
+function unreadableLimitFile(inventory: Inventory, limit: string | undefined): TsplayError | undefined {
   try {
     checkLimit(inventory, limit);
-    return true;
+    return undefined;
   } catch (e) {
     if (!(e instanceof TsplayError) || e.code !== 'TSPLAY_FILE_NOT_FOUND') throw e;
     process.stderr.write(`${maskSecretAssignments(e.format())}\n`);
-    return false;
+    return e;
   }
 }
 
