@@ -9,11 +9,12 @@ import { lineinfile } from './lineinfile.js';
 import { replace } from './replace.js';
 import { slurp } from './slurp.js';
 import { stat } from './stat.js';
+import { tempfile } from './tempfile.js';
 import { template } from './template.js';
 import { unarchive } from './unarchive.js';
 
-export { find };
+export { find, tempfile };
 export { blockinfile, copy, fetchModule, file, getUrl, lineinfile, replace, slurp, stat, template, unarchive };
 
 /** File modules: content, attributes, links, transfers, archives. */
-export const fileModules: AnyModule[] = [copy, file, template, lineinfile, blockinfile, replace, stat, slurp, fetchModule, getUrl, unarchive, find];
+export const fileModules: AnyModule[] = [copy, file, template, lineinfile, blockinfile, replace, stat, slurp, fetchModule, getUrl, unarchive, find, tempfile];
