@@ -119,7 +119,7 @@ function decodeOne(escape: string): string {
   if (kind === 'N' && escape.length > 1) {
     const name = escape.slice(2, -1);
     const ch = charByName(name);
-    if (ch === undefined) throw new KvEscapeError(`'\\N{${name}}': a Unicode character name tsplay does not know; write the character itself or use \\u`);
+    if (ch === undefined) throw new KvEscapeError(`unknown Unicode character name in escape '\\N{${name}}'`);
     return ch;
   }
   return ESCAPES[escape]!;

@@ -1,63 +1,82 @@
 /**
  * Character lookup by Unicode name, for the `\N{name}` escape of ansible's
- * parse_kv (Python's unicode-escape codec: names are case-insensitive).
- * Node has no name table, so the algorithmic names are computed here
- * (CJK unified ideographs, Hangul syllables) and a small table holds the
- * named characters most likely in a playbook.
+ * parse_kv: the rules of Python's unicode-escape codec (unicodedata's
+ * _getcode). Names and aliases match case-insensitively; CJK unified
+ * ideographs and Hangul syllables are computed and, as in Python, only
+ * upper case (`HANGUL SYLLABLE GAG`, `CJK UNIFIED IDEOGRAPH-4E00`).
  */
+import { brotliDecompressSync } from 'node:zlib';
+import { UNICODE_NAMES_BROTLI_BASE64 } from './unicode-names-data.js';
 
+const HANGUL_PREFIX = 'HANGUL SYLLABLE ';
+const CJK_PREFIX = 'CJK UNIFIED IDEOGRAPH-';
 const HANGUL_LEADS = ['G', 'GG', 'N', 'D', 'DD', 'R', 'M', 'B', 'BB', 'S', 'SS', '', 'J', 'JJ', 'C', 'K', 'T', 'P', 'H'];
 const HANGUL_VOWELS = ['A', 'AE', 'YA', 'YAE', 'EO', 'E', 'YEO', 'YE', 'O', 'WA', 'WAE', 'OE', 'YO', 'U', 'WEO', 'WE', 'WI', 'YU', 'EU', 'YI', 'I'];
 const HANGUL_TAILS = ['', 'G', 'GG', 'GS', 'N', 'NJ', 'NH', 'D', 'L', 'LG', 'LM', 'LB', 'LS', 'LT', 'LP', 'LH', 'M', 'B', 'BS', 'S', 'SS', 'NG', 'J', 'C', 'K', 'T', 'P', 'H'];
 
-/** `HANGUL SYLLABLE GAG` -> U+AC01: lead, vowel and optional tail jamo, longest match first. */
-function hangulSyllable(jamo: string): string | undefined {
-  for (const [l, lead] of HANGUL_LEADS.entries()) {
-    if (!jamo.startsWith(lead)) continue;
-    for (const [v, vowel] of HANGUL_VOWELS.entries()) {
-      if (!jamo.startsWith(vowel, lead.length)) continue;
-      const t = HANGUL_TAILS.indexOf(jamo.slice(lead.length + vowel.length));
-      if (t >= 0) return String.fromCodePoint(0xac00 + (l * 21 + v) * 28 + t);
-    }
-  }
-  return undefined;
+/** Unicode 14.0's CJK unified ideograph blocks (Python 3.11's is_unified_ideograph). */
+const CJK_RANGES: [number, number][] = [
+  [0x3400, 0x4dbf], [0x4e00, 0x9fff], [0x20000, 0x2a6df], [0x2a700, 0x2b738],
+  [0x2b740, 0x2b81d], [0x2b820, 0x2cea1], [0x2ceb0, 0x2ebe0], [0x30000, 0x3134a],
+];
+
+/** The longest of `parts` that `text` starts with at `at` (Python's find_syllable). */
+function longestAt(text: string, at: number, parts: string[]): number {
+  let best = -1;
+  parts.forEach((p, i) => {
+    if (text.startsWith(p, at) && (best < 0 || p.length > parts[best]!.length)) best = i;
+  });
+  return best;
 }
 
-/** Names of common characters (Unicode names and Python's aliases such as LINE FEED). */
-const COMMON: Record<string, number> = {
-  'NULL': 0x0, 'CHARACTER TABULATION': 0x9, 'LINE FEED': 0xa, 'LF': 0xa, 'NEW LINE': 0xa, 'CARRIAGE RETURN': 0xd, 'CR': 0xd, 'ESCAPE': 0x1b,
-  'SPACE': 0x20, 'EXCLAMATION MARK': 0x21, 'QUOTATION MARK': 0x22, 'NUMBER SIGN': 0x23, 'DOLLAR SIGN': 0x24, 'PERCENT SIGN': 0x25,
-  'AMPERSAND': 0x26, 'APOSTROPHE': 0x27, 'LEFT PARENTHESIS': 0x28, 'RIGHT PARENTHESIS': 0x29, 'ASTERISK': 0x2a, 'PLUS SIGN': 0x2b,
-  'COMMA': 0x2c, 'HYPHEN-MINUS': 0x2d, 'FULL STOP': 0x2e, 'SOLIDUS': 0x2f, 'COLON': 0x3a, 'SEMICOLON': 0x3b, 'LESS-THAN SIGN': 0x3c,
-  'EQUALS SIGN': 0x3d, 'GREATER-THAN SIGN': 0x3e, 'QUESTION MARK': 0x3f, 'COMMERCIAL AT': 0x40, 'LEFT SQUARE BRACKET': 0x5b,
-  'REVERSE SOLIDUS': 0x5c, 'RIGHT SQUARE BRACKET': 0x5d, 'CIRCUMFLEX ACCENT': 0x5e, 'LOW LINE': 0x5f, 'GRAVE ACCENT': 0x60,
-  'LEFT CURLY BRACKET': 0x7b, 'VERTICAL LINE': 0x7c, 'RIGHT CURLY BRACKET': 0x7d, 'TILDE': 0x7e, 'NO-BREAK SPACE': 0xa0,
-  'COPYRIGHT SIGN': 0xa9, 'REGISTERED SIGN': 0xae, 'DEGREE SIGN': 0xb0, 'MICRO SIGN': 0xb5, 'SECTION SIGN': 0xa7, 'PILCROW SIGN': 0xb6,
-  'MIDDLE DOT': 0xb7, 'MULTIPLICATION SIGN': 0xd7, 'DIVISION SIGN': 0xf7, 'EN DASH': 0x2013, 'EM DASH': 0x2014,
-  'LEFT SINGLE QUOTATION MARK': 0x2018, 'RIGHT SINGLE QUOTATION MARK': 0x2019, 'LEFT DOUBLE QUOTATION MARK': 0x201c,
-  'RIGHT DOUBLE QUOTATION MARK': 0x201d, 'BULLET': 0x2022, 'HORIZONTAL ELLIPSIS': 0x2026, 'EURO SIGN': 0x20ac,
-  'TRADE MARK SIGN': 0x2122, 'LEFTWARDS ARROW': 0x2190, 'RIGHTWARDS ARROW': 0x2192, 'CHECK MARK': 0x2713, 'HEAVY CHECK MARK': 0x2714,
-  'BALLOT X': 0x2717, 'ZERO WIDTH SPACE': 0x200b, 'ZERO WIDTH NO-BREAK SPACE': 0xfeff, 'BYTE ORDER MARK': 0xfeff,
-  'REPLACEMENT CHARACTER': 0xfffd,
-};
+/** `GAG` -> U+AC01: lead, vowel and tail jamo, each the longest match. */
+function hangulSyllable(jamo: string): string | undefined {
+  const l = longestAt(jamo, 0, HANGUL_LEADS);
+  const afterLead = HANGUL_LEADS[l]!.length;
+  const v = longestAt(jamo, afterLead, HANGUL_VOWELS);
+  if (v < 0) return undefined;
+  const afterVowel = afterLead + HANGUL_VOWELS[v]!.length;
+  const t = longestAt(jamo, afterVowel, HANGUL_TAILS);
+  if (afterVowel + HANGUL_TAILS[t]!.length !== jamo.length) return undefined;
+  return String.fromCodePoint(0xac00 + (l * 21 + v) * 28 + t);
+}
 
-const LATIN_LETTER = /^LATIN (CAPITAL|SMALL) LETTER ([A-Z])$/;
-const DIGIT = /^DIGIT (ZERO|ONE|TWO|THREE|FOUR|FIVE|SIX|SEVEN|EIGHT|NINE)$/;
-const DIGIT_NAMES = ['ZERO', 'ONE', 'TWO', 'THREE', 'FOUR', 'FIVE', 'SIX', 'SEVEN', 'EIGHT', 'NINE'];
+function cjkIdeograph(hex: string): string | undefined {
+  if (!/^[0-9A-F]{4,5}$/.test(hex)) return undefined;
+  const code = parseInt(hex, 16);
+  return CJK_RANGES.some(([lo, hi]) => code >= lo && code <= hi) ? String.fromCodePoint(code) : undefined;
+}
 
-/** The character named `name`, or undefined when this table does not know it. */
-export function charByName(name: string): string | undefined {
-  const upper = name.toUpperCase();
-  if (upper in COMMON) return String.fromCodePoint(COMMON[upper]!);
-  const cjk = /^CJK UNIFIED IDEOGRAPH-([0-9A-F]{4,5})$/.exec(upper);
-  if (cjk) {
-    const ch = String.fromCodePoint(parseInt(cjk[1]!, 16));
-    return /^\p{Unified_Ideograph}$/u.test(ch) ? ch : undefined;
+let table: Map<string, number> | undefined;
+
+/** Upper-cased name or alias -> code point, decompressed on the first `\N{}` escape. */
+function namesTable(): Map<string, number> {
+  if (table) return table;
+  const text = brotliDecompressSync(Buffer.from(UNICODE_NAMES_BROTLI_BASE64, 'base64')).toString('utf8');
+  const [names = '', aliases = ''] = text.split('\n@\n');
+  const map = new Map<string, number>();
+  let code = -1;
+  for (const line of names.split('\n')) {
+    const sep = line.indexOf(';');
+    code += sep === 0 ? 1 : parseInt(line.slice(0, sep), 16);
+    const name = line.slice(sep + 1);
+    map.set(name.endsWith('#') ? `${name.slice(0, -1)}${code.toString(16).toUpperCase().padStart(4, '0')}` : name, code);
   }
-  if (upper.startsWith('HANGUL SYLLABLE ')) return hangulSyllable(upper.slice('HANGUL SYLLABLE '.length));
-  const letter = LATIN_LETTER.exec(upper);
-  if (letter) return letter[1] === 'CAPITAL' ? letter[2]! : letter[2]!.toLowerCase();
-  const digit = DIGIT.exec(upper);
-  if (digit) return String(DIGIT_NAMES.indexOf(digit[1]!));
-  return undefined;
+  for (const line of aliases.split('\n')) {
+    const sep = line.indexOf(';');
+    // a primary name wins over an alias spelled the same
+    if (sep > 0 && !map.has(line.slice(sep + 1))) map.set(line.slice(sep + 1), parseInt(line.slice(0, sep), 16));
+  }
+  table = map;
+  return map;
+}
+
+/** The character named `name`, or undefined where Python's codec would fail. */
+export function charByName(name: string): string | undefined {
+  // ASCII only, as Python's Py_TOUPPER ('ſ'.toUpperCase() would be 'S')
+  const upper = name.replace(/[a-z]+/g, (s) => s.toUpperCase());
+  if (name.startsWith(HANGUL_PREFIX)) return hangulSyllable(name.slice(HANGUL_PREFIX.length));
+  if (name.startsWith(CJK_PREFIX)) return cjkIdeograph(name.slice(CJK_PREFIX.length));
+  const code = namesTable().get(upper);
+  return code === undefined ? undefined : String.fromCodePoint(code);
 }
