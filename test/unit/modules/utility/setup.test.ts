@@ -54,7 +54,7 @@ describe('setup parser on recorded output', () => {
       swaptotal_mb: 2047, python_version: '3.9.18',
       selinux: { status: 'enabled', mode: 'enforcing', config_mode: 'enforcing', type: 'targeted' },
     });
-    expect(f.date_time).toMatchObject({ tz: 'CET', tz_offset: '+0100', iso8601: '2024-02-20T07:15:42Z', hour: '08' });
+    expect(f.date_time).toMatchObject({ tz: 'CET', tz_dst: 'CEST', tz_offset: '+0100', iso8601: '2024-02-20T07:15:42Z', iso8601_micro: '2024-02-20T07:15:42.004200Z', iso8601_basic: '20240220T081542004200', hour: '08' });
   });
 
   it('refuses output cut short', () => {
