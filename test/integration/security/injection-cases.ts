@@ -44,6 +44,9 @@ export const CASES: Case[] = [
   ...c('wait_for', (v) => ({ path: v, timeout: 1, sleep: 1 }), (v) => ({ host: v, port: 22, timeout: 1, sleep: 1 }), (v) => ({ path: '/etc/hostname', search_regex: v, timeout: 1, sleep: 1 })),
   ...c('setup', (v) => ({ fact_path: v }), (v) => ({ filter: v })),
   ...c('ping', (v) => ({ data: v })),
+  ...c('find', (v) => ({ paths: [v, `~/${v}`], patterns: v, excludes: v, recurse: true, depth: 2, age: '1d' }), (v) => ({ paths: '/tmp', contains: v, get_checksum: true }), (v) => ({ paths: '/tmp', patterns: [v], use_regex: true, follow: true, file_type: 'any' })),
+  ...c('tempfile', (v) => ({ path: v, prefix: v, suffix: v }), (v) => ({ state: 'directory', prefix: v })),
+  ...c('getent', (v) => ({ database: v, key: v, service: v }), (v) => ({ database: 'passwd', key: v, split: v, fail_key: false })),
 ];
 
 function shq(v: string): string {
