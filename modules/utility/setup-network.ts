@@ -119,6 +119,7 @@ export function networkFacts(s: Record<string, string>): Facts {
     facts[factKey(link.device)] = dev;
   }
   facts.default_ipv4 = defaultIpv4(s, links, addrs);
+  addSysfsDetails(facts, s.sysnet ?? '');
   Object.assign(facts, ipv6Facts(s, links));
   addInterfaceIpv6(facts, s);
   return facts;
@@ -172,4 +173,25 @@ function defaultIpv4(s: Record<string, string>, links: Link[], addrs: Map<string
   if (addr) Object.assign(out, { alias: addr.label, broadcast: addr.broadcast, netmask: addr.netmask, network: addr.network, prefix: addr.prefix });
   if (link) Object.assign(out, { macaddress: link.macaddress ?? 'unknown', mtu: link.mtu, type: link.type });
   return out;
+}
+
+/**
+ * /sys/class/net details as Ansible reads them: active from operstate, promisc
+ * from the flags (IFF_PROMISC, also set on bridge ports), speed, pciid and the
+ * bridge id, stp state and ports. Lines "DEV key value" and `ls -ld DEV/device`.
+ */
+function addSysfsDetails(facts: Facts, text: string): void {
+  for (const line of text.split('\n')) {
+    const link = /\/sys\/class\/net\/([^/]+)\/device -> .*?([^/]+)$/.exec(line);
+    const [dev = '', key = '', value = ''] = link ? [link[1], 'pciid', link[2]] : line.trim().split(/\s+/);
+    const fact = facts[factKey(dev)] as Facts | undefined;
+    if (!fact || typeof fact !== 'object' || !value) continue;
+    if (key === 'operstate') fact.active = value !== 'down';
+    else if (key === 'flags') fact.promisc = (parseInt(value, 16) & 0x100) > 0;
+    else if (key === 'speed' && /^-?\d+$/.test(value)) fact.speed = Number(value);
+    else if (key === 'pciid') fact.pciid = value;
+    else if (key === 'bridge_id') Object.assign(fact, { type: 'bridge', id: value, interfaces: (fact.interfaces as string[] | undefined) ?? [] });
+    else if (key === 'stp') fact.stp = value === '1';
+    else if (key === 'brif') fact.interfaces = [...((fact.interfaces as string[] | undefined) ?? []), value];
+  }
 }

@@ -7,6 +7,10 @@
  */
 export const SECTION_MARK = '@@tsplay:';
 
+/** Shell parameter expansions, kept out of the template literal where `${` would interpolate. */
+const BASENAME_P = '${p##*/}';
+const BASENAME_B = '${b##*/}';
+
 export const SETUP_SCRIPT = String.raw`
 s() { printf '\n@@tsplay:%s\n' "$1"; }
 r() { for f in "$@"; do [ -r "$f" ] && while IFS= read -r l || [ -n "$l" ]; do printf '%s\n' "$l"; done < "$f"; done; } 2>/dev/null
@@ -23,6 +27,7 @@ s route6_get; ip -6 route get 2404:6800:400a:800::1012 2>/dev/null
 s addrs; ip -o -4 addr show 2>/dev/null
 s addrs6; ip -o -6 addr show 2>/dev/null
 s links; ip -o link show 2>/dev/null
+s sysnet; for p in /sys/class/net/*; do d=${BASENAME_P}; { read -r v < $p/operstate && echo "$d operstate $v"; read -r v < $p/flags && echo "$d flags $v"; read -r v < $p/speed && echo "$d speed $v"; read -r v < $p/bridge/bridge_id && echo "$d bridge_id $v"; read -r v < $p/bridge/stp_state && echo "$d stp $v"; } 2>/dev/null; [ -d $p/brif ] && for b in $p/brif/*; do [ -e "$b" ] && echo "$d brif ${BASENAME_B}"; done; done; ls -ld /sys/class/net/*/device 2>/dev/null
 s cpus; grep -c '^processor' /proc/cpuinfo 2>/dev/null; nproc 2>/dev/null
 s cpuinfo; grep -E '^(model name|Processor|vendor_id|cpu|Vendor|processor|physical id|core id|cpu cores|siblings|# processors|ncpus active|machine)[[:space:]]*:' /proc/cpuinfo 2>/dev/null
 s xen; [ -e /proc/xen ] && { echo '@xen'; grep '^flags' /proc/cpuinfo | grep -vq vme && echo '@paravirt'; r /proc/xen/capabilities; }; r /sys/hypervisor/type

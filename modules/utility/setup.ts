@@ -117,11 +117,20 @@ export const setup = defineModule<SetupParams, Facts>({
   doc: {
     short: 'Gather facts about the host in one round trip',
     description:
-      'One shell script reads hostname, OS and version, kernel, network (default IPv4, addresses, interfaces), CPUs, memory, ' +
-      'service and package managers, user, Python, SELinux, date and environment. Returned as data.ansible_facts with keys ' +
+      'One shell script (one command, a few processes; files read with shell builtins) gathers what Ansible 2.14\'s setup ' +
+      'gathers on Linux: hostname, fqdn (as Python\'s socket.getfqdn(): the hostname resolved and resolved back), OS, ' +
+      'distribution and lsb, kernel and cmdline, network (default IPv4 and IPv6, all addresses, interfaces with ' +
+      'ipv4/ipv6, speed, pciid, promisc and bridge members), ' +
+      'processor counts (count, cores, threads_per_core, vcpus, nproc), memory (memtotal_mb..., memory_mb), mounts with ' +
+      'sizes, block and inode counts and uuids, DMI (bios_*, product_*, form_factor), virtualization type/role, dns, ' +
+      'machine_id, uptime_seconds, loadavg, SSH host public keys, service and package managers, user, Python, SELinux, ' +
+      'AppArmor, fips, is_chroot, capabilities, date_time and environment. Returned as data.ansible_facts with keys ' +
       'with the ansible_ prefix, as Ansible\'s setup module (a registered result reads r.ansible_facts.ansible_hostname); ' +
-      'variables see them as ansible_facts.hostname and ansible_hostname. All subsets are ' +
-      'gathered (the cost is one round trip either way); gather_subset is recorded. Runs in check mode.',
+      'variables see them as ansible_facts.hostname and ansible_hostname. Where tsplay differs from Ansible: ' +
+      'devices and device_links are not gathered (costly); lvm is "N/A" except as root with LVM tools, where it is left out; ' +
+      'interface facts carry no module, features or bonding details; custom facts (ansible_local, facts.d) are empty; ' +
+      'virtualization does not run dmidecode. All subsets are gathered (the cost is one round trip either way); ' +
+      'gather_subset is recorded. Runs in check mode.',
     examples: ['- setup:', '- setup:', '    filter: [ansible_default_ipv4, ansible_distribution*]'].join('\n'),
     returns: { ansible_facts: 'the facts, keys with the ansible_ prefix (but gather_subset, module_setup)' },
   },

@@ -66,6 +66,18 @@ describe('setup on output recorded on this machine, against ansible -m setup rec
     expect((recorded.ansible_lo as Record<string, unknown>).ipv6).toEqual([{ address: '::1', prefix: '128', scope: 'host' }]);
   });
 
+  it('interfaces: the same list and the same facts per interface (bridge ports listed in another order)', () => {
+    const sorted = (v: unknown) => [...(v as string[])].sort();
+    expect(sorted(recorded.ansible_interfaces)).toEqual(sorted(ansible.ansible_interfaces));
+    expect(sorted(recorded.ansible_all_ipv4_addresses)).toEqual(sorted(ansible.ansible_all_ipv4_addresses));
+    for (const dev of ansible.ansible_interfaces as string[]) {
+      const key = `ansible_${dev.replace(/[-:.]/g, '_')}`;
+      const [ours, theirs] = [{ ...(recorded[key] as Record<string, unknown>) }, { ...(ansible[key] as Record<string, unknown>) }];
+      if (theirs.interfaces) [ours.interfaces, theirs.interfaces] = [sorted(ours.interfaces), sorted(theirs.interfaces)];
+      expect({ key, ...ours }).toEqual({ key, ...theirs });
+    }
+  });
+
   it('virtualization tech sets are Ansible\'s (its sets have no order)', () => {
     expect([...(recorded.ansible_virtualization_tech_guest as string[])].sort()).toEqual(['container', 'docker']);
     expect(recorded.ansible_virtualization_tech_host).toEqual(ansible.ansible_virtualization_tech_host);
