@@ -165,7 +165,8 @@ export function dateFacts(text: string): Facts {
   const f = local.split('|');
   const [year, month, day, hour, minute, second, epoch, tz = '', tzOffset, weekday, weekdayNumber, weeknumber, nanos = '0'] = f;
   if (!epoch) return {};
-  const micro = nanos.padStart(9, '0').slice(0, 6);
+  // busybox date has no -f (one line only) and may print %N literally
+  const micro = /^\d+$/.test(nanos) ? nanos.padStart(9, '0').slice(0, 6) : '000000';
   const utc = new Date(Number(epoch) * 1000).toISOString().slice(0, 19);
   return {
     date_time: {

@@ -55,7 +55,7 @@ try:
  import selinux; print("@selinux")
 except Exception: pass' 2>/dev/null
 s selinux; command -v getenforce >/dev/null 2>&1 && getenforce; [ -d /sys/fs/selinux ] && echo '@sysfs'; grep -E '^SELINUX(TYPE)?=' /etc/selinux/config 2>/dev/null
-s date; printf 'now\njan 1\njul 1\n' | date -f - '+%Y|%m|%d|%H|%M|%S|%s|%Z|%z|%A|%w|%W|%N'
+s date; df='+%Y|%m|%d|%H|%M|%S|%s|%Z|%z|%A|%w|%W|%N'; printf 'now\njan 1\njul 1\n' | date -f - "$df" 2>/dev/null || date "$df"
 s dns; r /etc/resolv.conf
 s machine_id; r /var/lib/dbus/machine-id; r /etc/machine-id
 s cmdline; r /proc/cmdline

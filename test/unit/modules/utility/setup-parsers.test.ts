@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { dateFacts } from '../../../../modules/utility/setup-facts.js';
 import { cpuFacts, dmiFacts, memoryFacts, mountFacts, parseDmi } from '../../../../modules/utility/setup-hardware.js';
 import { parseAddrs6 } from '../../../../modules/utility/setup-network.js';
 import {
@@ -126,5 +127,12 @@ describe('virtualization', () => {
     expect(virtualFacts({ ...base, virt: '@/dev/kvm', modules: 'kvm' })).toMatchObject({ virtualization_type: 'kvm', virtualization_role: 'host', virtualization_tech_host: ['kvm'] });
     expect(virtualFacts(base)).toEqual({ virtualization_type: 'NA', virtualization_role: 'NA', virtualization_tech_guest: [], virtualization_tech_host: [] });
     expect(virtualFacts({ ...base, cgroup1: '0::/lxc/web1' })).toMatchObject({ virtualization_type: 'lxc', virtualization_role: 'guest' });
+  });
+});
+
+describe('date_time', () => {
+  it('one line only (busybox date without -f, %N unsupported): tz_dst falls back to tz, micro to zeros', () => {
+    const f = dateFacts('2024|03|05|14|07|09|1709647629|UTC|+0000|Tuesday|2|10|N').date_time as Record<string, string>;
+    expect(f).toMatchObject({ tz_dst: 'UTC', iso8601: '2024-03-05T14:07:09Z', iso8601_micro: '2024-03-05T14:07:09.000000Z', iso8601_basic: '20240305T140709000000' });
   });
 });
