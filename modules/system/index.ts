@@ -1,5 +1,6 @@
 import type { AnyModule } from '../../engine/module-api.js';
 import { apt } from './apt.js';
+import { authorizedKey } from './authorized-key.js';
 import { cron } from './cron.js';
 import { dnf, yum } from './dnf.js';
 import { firewalld } from './firewalld.js';
@@ -14,4 +15,4 @@ import { systemd } from './systemd.js';
 import { ufw } from './ufw.js';
 
 /** Packages, services, firewalls, SELinux, kernel. */
-export const systemModules: AnyModule[] = [packageModule, apt, dnf, yum, systemd, service, ufw, firewalld, seboolean, hostname, modprobe, cron, localeGen, getent];
+export const systemModules: AnyModule[] = [packageModule, apt, dnf, yum, systemd, service, ufw, firewalld, seboolean, hostname, modprobe, cron, localeGen, getent, authorizedKey];
