@@ -126,7 +126,7 @@ const patched: Record<string, CompileFn> = {
       // keep lineno/colno current so errors point at the failing {{ }}
       this._emit(`lineno = ${child.lineno}; colno = ${child.colno}; ${this.buffer} += runtime.tsOut(`);
       this.compile(child, frame);
-      this._emitLine(');');
+      this._emitLine(', context);');
     }
   },
   compileOr: lazyBool('tsOr'),

@@ -26,6 +26,7 @@ import nunjucks from 'nunjucks';
 import { TsplayError } from '../errors.js';
 import { isMapping, isTuple, percentFormat, pyCompare, pyEquals, pyStr, pyTruthy, tuple } from './pyvalues.js';
 import { pyMethod } from './methods.js';
+import { holdsScope, plainData } from './plain.js';
 
 /** A missing variable or attribute, kept as a value until something uses it. */
 export class JinjaUndefined {
@@ -65,6 +66,24 @@ export function markScope<T extends object>(vars: T): T {
 }
 export function isVarsScope(v: unknown): boolean {
   return v !== null && typeof v === 'object' && (scopes.has(v) || (v as Record<symbol, unknown>)[VARS_SCOPE] === true);
+}
+/** The task's own scope as the `vars` variable shows it (a host's variables hold no `hostvars`; this one does). */
+const taskScopes = new WeakSet<object>();
+export function markTaskScope<T extends object>(vars: T): T {
+  taskScopes.add(vars);
+  return markScope(vars);
+}
+export function isTaskScope(v: unknown): boolean {
+  return v !== null && typeof v === 'object' && taskScopes.has(v);
+}
+/** `hostvars` as templates see it: host name to that host's variables. */
+const hostvarsMaps = new WeakSet<object>();
+export function markHostvars<T extends object>(hostvars: T): T {
+  hostvarsMaps.add(hostvars);
+  return hostvars;
+}
+export function isHostvars(v: unknown): boolean {
+  return v !== null && typeof v === 'object' && hostvarsMaps.has(v);
 }
 export const HOOKS_KEY = '__tsplay';
 
@@ -270,6 +289,16 @@ function tsArith(op: string, a: unknown, b: unknown): unknown {
   return ARITH[op]!(defined(a), defined(b));
 }
 
+/** A scope printed in text (`{{ hostvars[h] }}`) prints its data, not its lazy self (which holds hostvars again). */
+function asText(v: unknown, context: Context | undefined): unknown {
+  const hooks = context ? hooksOf(context) : undefined;
+  if (!hooks || !holdsScope(v)) return v;
+  return plainData(v, (obj, key) => {
+    const value = obj[key];
+    return value !== undefined && isVarsScope(obj) ? hooks.resolveScoped(obj, value) : value;
+  });
+}
+
 /** Called by the code our compiler patch emits (strict-compiler.ts). */
 export const runtimeHelpers = {
   tsLookup,
@@ -282,7 +311,7 @@ export const runtimeHelpers = {
   tsCompare,
   tsArith,
   // Ansible's finalize: None prints as an empty string
-  tsOut: (v: unknown): string => (v === null ? '' : pyStr(defined(v))),
+  tsOut: (v: unknown, context?: Context): string => (v === null ? '' : pyStr(asText(defined(v), context))),
   tsTruthy: (v: unknown): boolean => pyTruthy(defined(v)),
   tsAnd: (a: unknown, b: () => unknown): unknown => (pyTruthy(defined(a)) ? defined(b()) : a),
   tsOr: (a: unknown, b: () => unknown): unknown => (pyTruthy(defined(a)) ? a : defined(b())),

@@ -9,7 +9,8 @@ import type { TemplateContext } from './types.js';
 import type { CallEnv } from './filters/types.js';
 import { createEnvironment, FILTERS, stripPrefix, TESTS } from './environment.js';
 import { isMapping, isPlainObject, pyTruthy } from './pyvalues.js';
-import { HOOKS_KEY, isUndefined, isVarsScope, markScope, NOT_FOUND, raise, takeLastRaised, type RenderHooks } from './strict.js';
+import { HOOKS_KEY, isUndefined, isVarsScope, markHostvars, markScope, markTaskScope, NOT_FOUND, raise, takeLastRaised, type RenderHooks } from './strict.js';
+import { holdsScope, plainData } from './plain.js';
 import { checkTemplate } from './check.js';
 import { withLiteralBackslashes } from './jinja-lexer.js';
 
@@ -156,7 +157,11 @@ export class Templar {
     if (!MARKERS.test(s)) return s;
     const native = NATIVE.exec(s);
     // one tag only: a second tag would need its own {{ (a `}}` may close dicts: {'a': {'b': 1}})
-    if (native && !MARKERS.test(native[1]!)) return this.evalIn(native[1]!, st, true);
+    if (native && !MARKERS.test(native[1]!)) {
+      const value = this.evalIn(native[1]!, st, true);
+      // a value keeps a scope's data, not the lazy scope (which holds hostvars again)
+      return holdsScope(value) ? plainData(value, this.hooks(st).callEnv.member) : value;
+    }
     return this.runTemplate(s, st, { literalBackslashes: true });
   }
 
@@ -204,7 +209,7 @@ export class Templar {
     const raw = readVar(st.vars, name);
     if (name === 'hostvars' && isMapping(raw)) return this.scopedHostvars(raw, st);
     // Ansible's `vars`: all variables of this scope, e.g. vars['ansible_' ~ iface]
-    if (name === 'vars' && raw === NOT_FOUND) return markScope(st.vars);
+    if (name === 'vars' && raw === NOT_FOUND) return markTaskScope(st.vars);
     if (raw === NOT_FOUND || NO_DEEP_RENDER.has(name)) return raw;
     const value = this.reveal(raw);
     if (!hasTemplate(value)) {
@@ -245,7 +250,7 @@ export class Templar {
         return isMapping(v) ? markScope(v) : v;
       },
     });
-    st.cache.set('hostvars', view);
+    st.cache.set('hostvars', markHostvars(view));
     return view;
   }
 

@@ -1,5 +1,5 @@
-import { defineModule, ModuleFailure } from '../../engine/module-api.js';
-import { lookupVar } from './expr.js';
+import { defineModule, ModuleFailure, type ModuleContext } from '../../engine/module-api.js';
+import { lookupVar, parseVarPath } from './expr.js';
 
 export interface DebugParams {
   msg?: unknown;
@@ -17,6 +17,43 @@ interface DebugFacts {
 export function runVerbosity(vars: Record<string, unknown>): number {
   const v = Number(vars.ansible_verbosity ?? 0);
   return Number.isFinite(v) ? v : 0;
+}
+
+const NOT_DEFINED = 'VARIABLE IS NOT DEFINED!';
+/** variables whose values are lazy scopes (a host's variables render on access): read through the templates */
+const LAZY_ROOTS = new Set(['hostvars', 'vars']);
+
+/**
+ * `var`: a plain path (`a.b[0]`) is read as is. Anything else (an
+ * expression, `hostvars[inventory_hostname]`, `vars`, a name only the
+ * templates know) is evaluated by the templates, as Ansible's text
+ * templating gives it: a dict, a list or a boolean as data (through to_json,
+ * which takes a host's variables as data), other values as text ("3").
+ */
+function varValue(ctx: ModuleContext, expr: string): unknown {
+  const found = lookupVar(ctx.vars, expr);
+  if (found.path && found.found && !LAZY_ROOTS.has(String(parseVarPath(expr)![0]))) return found.value;
+  let data: unknown;
+  try {
+    data = parseJson(ctx.render(`{{ (${expr}) | to_json(ensure_ascii=False) }}`));
+  } catch {
+    // undefined, or not JSON-able: the text rendering below says which
+  }
+  if ((data !== null && typeof data === 'object') || typeof data === 'boolean') return data;
+  try {
+    return ctx.render(`{{ ${expr} }}`);
+  } catch {
+    return NOT_DEFINED;
+  }
+}
+
+/** Python's JSON may hold NaN or Infinity, which JSON.parse refuses: then it is text. */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
 }
 
 export const debug = defineModule<DebugParams, DebugFacts>({
@@ -43,15 +80,7 @@ export const debug = defineModule<DebugParams, DebugFacts>({
   async probe(ctx, p) {
     const facts: DebugFacts = { verbosity: runVerbosity(ctx.vars) };
     if (p.var === undefined) return facts;
-    const found = lookupVar(ctx.vars, p.var);
-    if (found.path) facts.value = found.found ? found.value : 'VARIABLE IS NOT DEFINED!';
-    else {
-      try {
-        facts.value = ctx.render(`{{ ${p.var} }}`);
-      } catch {
-        facts.value = 'VARIABLE IS NOT DEFINED!';
-      }
-    }
+    facts.value = varValue(ctx, p.var);
     return facts;
   },
   plan(p, facts) {

@@ -7,6 +7,7 @@ import { parse as parseYamlText, parseAllDocuments } from 'yaml';
 import { dumpYaml } from './yaml-dump.js';
 import { shaCrypt } from '../crypt.js';
 import { isMapping, pyJsonDumps, pyStr, pyTruthy } from '../pyvalues.js';
+import { plainData } from '../plain.js';
 import { filter, type FilterDef, type Kwargs } from './types.js';
 import { asList, fail } from './util.js';
 
@@ -108,12 +109,12 @@ function b64decode(v: unknown): string {
 }
 
 export const dataFilters: Record<string, FilterDef> = {
-  to_json: filter((v, _a, kw) => pyJsonDumps(v, {
+  to_json: filter((v, _a, kw, env) => pyJsonDumps(plainData(v, env.member), {
     indent: typeof kw.indent === 'number' ? kw.indent : undefined,
     sortKeys: pyTruthy(kw.sort_keys),
     ensureAscii: kw.ensure_ascii === undefined ? true : pyTruthy(kw.ensure_ascii),
   })),
-  to_nice_json: filter((v, [indent = 4], kw) => pyJsonDumps(v, {
+  to_nice_json: filter((v, [indent = 4], kw, env) => pyJsonDumps(plainData(v, env.member), {
     indent: Number(kw.indent ?? indent),
     sortKeys: kw.sort_keys === undefined ? true : pyTruthy(kw.sort_keys),
     ensureAscii: kw.ensure_ascii === undefined ? true : pyTruthy(kw.ensure_ascii),
@@ -126,8 +127,8 @@ export const dataFilters: Record<string, FilterDef> = {
       return fail(`from_json: ${(e as Error).message.replace(/, ".*" is not valid JSON$/s, '')}`);
     }
   }),
-  to_yaml: filter((v, _a, kw) => toYaml(v, kw, false)),
-  to_nice_yaml: filter((v, [indent], kw) => toYaml(v, { indent: kw.indent ?? indent ?? 4, ...kw }, true)),
+  to_yaml: filter((v, _a, kw, env) => toYaml(plainData(v, env.member), kw, false)),
+  to_nice_yaml: filter((v, [indent], kw, env) => toYaml(plainData(v, env.member), { indent: kw.indent ?? indent ?? 4, ...kw }, true)),
   from_yaml: filter((v) => (typeof v === 'string' ? (parseYamlText(v, { version: '1.1' }) as unknown) : v)),
   from_yaml_all: filter((v) => parseAllDocuments(pyStr(v), { version: '1.1' }).map((d) => d.toJS() as unknown)),
   b64encode: filter((v) => Buffer.from(pyStr(v), 'utf8').toString('base64')),

@@ -126,3 +126,32 @@ describe.skipIf(!cliBuilt())('tsplay inventory prints no secret', () => {
     expect(host['api_token']).toEqual({ __ansible_vault: `${vaulted}\n` });
   });
 });
+
+const DUMP = `- hosts: db
+  gather_facts: false
+  tasks:
+    - debug: var=hostvars[inventory_hostname]
+    - debug: var=vars
+    - debug: msg="{{ hostvars[inventory_hostname] | to_nice_json }}"
+`;
+
+describe.skipIf(!cliBuilt())('debug idioms that dump variables (audit §9)', () => {
+  it('var=hostvars[inventory_hostname], var=vars and to_nice_json print the variables, secrets masked', () => {
+    writeFileSync(join(dir, 'dump.ini'), '[db]\nlocalhost ansible_connection=local ansible_password=InvPw777 url="http://{{ inventory_hostname }}:80"\n');
+    writeFileSync(join(dir, 'dump.yml'), DUMP);
+    const r = tsplay(['run', 'dump.yml', '-i', 'dump.ini', '-o', 'json'], { cwd: dir, timeoutMs: 60_000 });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).not.toContain('InvPw777');
+    expect(r.stdout).not.toContain('VARIABLE IS NOT DEFINED');
+    const data = ndjson(r.stdout)
+      .filter((e) => e['type'] === 'host_result')
+      .map((e) => (e['result'] as { data: Record<string, unknown> }).data);
+    const host = data[0]!['hostvars[inventory_hostname]'] as Record<string, unknown>;
+    expect(host).toMatchObject({ ansible_connection: 'local', ansible_password: '********', url: 'http://localhost:80', inventory_hostname: 'localhost', group_names: ['db'] });
+    expect(host).not.toHaveProperty('hostvars');
+    const vars = data[1]!['vars'] as Record<string, unknown>;
+    expect(vars).toMatchObject({ url: 'http://localhost:80', play_hosts: ['localhost'] });
+    expect((vars['hostvars'] as Record<string, unknown>)['localhost']).toMatchObject({ url: 'http://localhost:80', ansible_password: '********' });
+    expect(JSON.parse(String(data[2]!['msg']))).toMatchObject({ url: 'http://localhost:80', ansible_password: '********' });
+  });
+});
