@@ -46,6 +46,7 @@ export const CASES: Case[] = [
   ...c('ping', (v) => ({ data: v })),
   ...c('find', (v) => ({ paths: [v, `~/${v}`], patterns: v, excludes: v, recurse: true, depth: 2, age: '1d' }), (v) => ({ paths: '/tmp', contains: v, get_checksum: true }), (v) => ({ paths: '/tmp', patterns: [v], use_regex: true, follow: true, file_type: 'any' })),
   ...c('tempfile', (v) => ({ path: v, prefix: v, suffix: v }), (v) => ({ state: 'directory', prefix: v })),
+  ...c('authorized_key', (v) => ({ user: v, key: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA x' }), (v) => ({ user: 'root', path: v, key: `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA ${v}`, key_options: v, comment: v, follow: true }), (v) => ({ user: 'root', path: `~/${v}`, key: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA x', exclusive: true }), (v) => ({ user: 'root', key: `https://127.0.0.1:9/${v}`, validate_certs: false })),
   ...c('getent', (v) => ({ database: v, key: v, service: v }), (v) => ({ database: 'passwd', key: v, split: v, fail_key: false })),
 ];
 
