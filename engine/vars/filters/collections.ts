@@ -79,7 +79,7 @@ function mapFilter(v: unknown, args: unknown[], kw: Kwargs, env: CallEnv): unkno
   const items = asList(v, 'map');
   if (kw.attribute !== undefined) {
     return items.map((x) => {
-      const r = getAttr(x, kw.attribute);
+      const r = getAttr(x, kw.attribute, env.member);
       if (r !== undefined) return r;
       if (Object.hasOwn(kw, 'default')) return kw.default;
       return fail(`map: '${pyStr(kw.attribute)}' is undefined on an item`, 'give map(attribute=..., default=...) a default');
@@ -97,7 +97,7 @@ function selectLike(attr: boolean, keep: boolean): FilterDef['fn'] {
     const items = asList(v, 'select');
     const [a, testName, ...rest] = attr ? args : [undefined, ...args];
     // a missing attribute is undefined, so that selectattr('x', 'defined') works
-    const pick = (x: unknown): unknown => (attr ? (getAttr(x, a) ?? new JinjaUndefined(String(a))) : x);
+    const pick = (x: unknown): unknown => (attr ? (getAttr(x, a, env.member) ?? new JinjaUndefined(String(a))) : x);
     if (testName === undefined) return items.filter((x) => { const p = pick(x); return (!isUndefined(p) && pyTruthy(p)) === keep; });
     const t = env.test(String(testName));
     return items.filter((x) => {

@@ -22,13 +22,17 @@ export function asString(v: unknown): string {
   return pyStr(v);
 }
 
-/** Jinja's attribute paths: `attribute='a.b'` or an integer index. */
-export function getAttr(obj: unknown, path: unknown): unknown {
+/**
+ * Jinja's attribute paths: `attribute='a.b'` or an integer index. With
+ * `member` (CallEnv.member), a host's variables (hostvars[h]) render the
+ * value read in their scope, as `hostvars[h].url` does.
+ */
+export function getAttr(obj: unknown, path: unknown, member?: (obj: PlainObject, key: string) => unknown): unknown {
   if (typeof path === 'number') return Array.isArray(obj) ? obj[path] : undefined;
   let cur: unknown = obj;
   for (const part of String(path).split('.')) {
     if (Array.isArray(cur) && /^\d+$/.test(part)) cur = cur[Number(part)];
-    else if (isMapping(cur)) cur = cur[part];
+    else if (isMapping(cur)) cur = member ? member(cur, part) : cur[part];
     else return undefined;
   }
   return cur;

@@ -67,6 +67,12 @@ describe('a host scope as data', () => {
     expect(list.map((h) => h['url'])).toEqual(['http://10.0.0.1:2379', 'http://10.0.0.2:2379']);
   });
 
+  it("map(attribute=) and selectattr read a host's templated value rendered, as hostvars[h].url does", () => {
+    const v = { ...taskVars(), groups: HOSTS };
+    expect(t.render("{{ groups | map('extract', hostvars) | map(attribute='url') | list }}", v)).toEqual(['http://10.0.0.1:2379', 'http://10.0.0.2:2379']);
+    expect(t.render("{{ groups | map('extract', hostvars) | selectattr('url', 'search', '0.2:') | map(attribute='inventory_hostname') | list }}", v)).toEqual(['n2']);
+  });
+
   it('a scope printed inside text prints as a dict', () => {
     const out = String(t.render("host: {{ hostvars['n2'] }}", taskVars()));
     expect(out).toContain("'url': 'http://10.0.0.2:2379'");
