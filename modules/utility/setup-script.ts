@@ -44,7 +44,7 @@ s cgroup1; r /proc/1/cgroup
 s environ1; grep -az '^container=' /proc/1/environ 2>/dev/null | tr '\000' '\n'
 s vxid; grep '^VxID:' /proc/self/status 2>/dev/null
 s modules; [ -r /proc/modules ] && while read -r m x; do case "$m" in kvm|vboxdrv|virtio) echo "$m" ;; esac; done < /proc/modules
-s init; cat /proc/1/comm 2>/dev/null; [ -d /run/systemd/system ] && echo '@systemd_dir'; [ -x /sbin/openrc-run ] && echo '@openrc'; [ -d /etc/init.d ] && echo '@initd'
+s init; r /proc/1/comm; [ -d /run/systemd/system ] && echo '@systemd_dir'; [ -x /sbin/openrc-run ] && echo '@openrc'; [ -d /etc/init.d ] && echo '@initd'
 s pkg; for c in apt-get dnf yum zypper apk pacman; do command -v "$c" >/dev/null 2>&1 && echo "$c"; done
 s user; id -un; id -u; id -g; getent passwd "$(id -un)" 2>/dev/null; id -ru; id -rg
 s python; py=/usr/bin/python3; [ -x $py ] || py=$(command -v python3); [ -n "$py" ] && $py -c 'import sys; v=sys.version_info; print(sys.executable); print(v[0], v[1], v[2], v[3], v[4])
