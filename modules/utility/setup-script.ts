@@ -10,6 +10,8 @@ export const SECTION_MARK = '@@tsplay:';
 /** Shell parameter expansions, kept out of the template literal where `${` would interpolate. */
 const BASENAME_P = '${p##*/}';
 const BASENAME_B = '${b##*/}';
+const BASENAME_H = '${h##*/}';
+const BASENAME_Q = '${q##*/}';
 
 export const SETUP_SCRIPT = String.raw`
 s() { printf '\n@@tsplay:%s\n' "$1"; }
@@ -38,6 +40,10 @@ s mtab; mt=/etc/mtab; [ -r $mt ] || mt=/proc/mounts; r $mt
 s statfs; set --; while read -r d m t o x; do case "$d" in /*|\\*|*:/*) [ "$t" != none ] && case "$m" in *\\*) ;; *) set -- "$@" "$m" ;; esac ;; esac; done < $mt; [ $# -gt 0 ] && timeout 5 stat -f -c '%S %s %b %a %c %d %n' -- "$@" 2>/dev/null
 s findmnt; findmnt --list --noheadings --notruncate 2>/dev/null
 s lsblk; lsblk --list --noheadings --paths --output NAME,UUID --exclude 2 2>/dev/null
+s blockdev; for p in /sys/block/*; do [ -e "$p" ] || continue; d=${BASENAME_P}; for f in removable size queue/discard_granularity queue/rotational queue/scheduler queue/logical_block_size queue/hw_sector_size device/vendor device/model device/sas_address device/sas_device_handle device/serial; do { read -r v < $p/$f && echo "$d $f $v"; } 2>/dev/null; done; for h in $p/holders/dm-*; do [ -e "$h" ] && { v=; read -r v < $h/dm/name; echo "$d holder ${BASENAME_H} $v"; } 2>/dev/null; done; for q in $p/$d*; do [ -d "$q" ] || continue; n=${BASENAME_Q}; for f in start size queue/logical_block_size queue/hw_sector_size; do { read -r v < $q/$f && echo "$d part:$n $f $v"; } 2>/dev/null; done; for h in $q/holders/dm-*; do [ -e "$h" ] && { v=; read -r v < $h/dm/name; echo "$d part:$n holder ${BASENAME_H} $v"; } 2>/dev/null; done; done; done
+s blocklinks; ls -l /sys/block/ 2>/dev/null
+s disklinks; [ -d /dev/disk ] && ls -l /dev/disk/by-id /dev/disk/by-uuid /dev/disk/by-label 2>/dev/null; for x in /sys/block/*/slaves/*; do [ -e "$x" ] && echo "$x"; done
+s lspci; command -v lspci >/dev/null 2>&1 && lspci -D 2>/dev/null
 s dmi; for f in bios_date bios_vendor bios_version board_asset_tag board_name board_serial board_vendor board_version chassis_asset_tag chassis_serial chassis_vendor chassis_version chassis_type product_family product_name product_serial product_uuid product_version sys_vendor; do v=; { read -r v < /sys/devices/virtual/dmi/id/$f; } 2>/dev/null && printf '%s=%s\n' $f "$v"; done
 s virt; for f in /proc/vz /proc/lve /proc/bc /.dockerenv /.dockerinit /dev/kvm; do [ -e $f ] && echo "@$f"; done; { read -r c < /run/systemd/container && echo "@container $c"; } 2>/dev/null
 s cgroup1; r /proc/1/cgroup

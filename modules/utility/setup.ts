@@ -4,6 +4,7 @@ import {
   type Facts,
 } from './setup-facts.js';
 import { cpuFacts, dmiFacts, memoryFacts, mountFacts, parseDmi, uptimeLoadFacts } from './setup-hardware.js';
+import { deviceFacts } from './setup-devices.js';
 import { networkFacts } from './setup-network.js';
 import { SETUP_SCRIPT } from './setup-script.js';
 import { capsLvmFacts, cmdlineFacts, dnsFacts, fqdnFromHosts, lsbFacts, machineIdFacts, miscFacts, sshKeyFacts } from './setup-system.js';
@@ -47,6 +48,7 @@ function hardwareFacts(s: Record<string, string>, architecture: string): Facts {
     ...cpu,
     ...memoryFacts(s.meminfo ?? ''),
     ...mountFacts(s),
+    ...deviceFacts(s),
     ...dmiFacts(dmi),
     ...uptimeLoadFacts(s.uptime ?? '', s.loadavg ?? ''),
     ...virtualFacts({
@@ -121,13 +123,14 @@ export const setup = defineModule<SetupParams, Facts>({
       'gathers on Linux: hostname, fqdn (as Python\'s socket.getfqdn(): the hostname resolved and resolved back), OS, ' +
       'distribution and lsb, kernel and cmdline, network (default IPv4 and IPv6, all addresses, interfaces with ' +
       'ipv4/ipv6, speed, pciid, promisc and bridge members), ' +
-      'processor counts (count, cores, threads_per_core, vcpus, nproc), memory (memtotal_mb..., memory_mb), mounts with ' +
+      'processor counts (count, cores, threads_per_core, vcpus, nproc), memory (memtotal_mb..., memory_mb), block devices ' +
+      'and device_links, mounts with ' +
       'sizes, block and inode counts and uuids, DMI (bios_*, product_*, form_factor), virtualization type/role, dns, ' +
       'machine_id, uptime_seconds, loadavg, SSH host public keys, service and package managers, user, Python, SELinux, ' +
       'AppArmor, fips, is_chroot, capabilities, date_time and environment. Returned as data.ansible_facts with keys ' +
       'with the ansible_ prefix, as Ansible\'s setup module (a registered result reads r.ansible_facts.ansible_hostname); ' +
       'variables see them as ansible_facts.hostname and ansible_hostname. Where tsplay differs from Ansible: ' +
-      'devices and device_links are not gathered (costly); lvm is "N/A" except as root with LVM tools, where it is left out; ' +
+      'devices take serials from sysfs (no sg_inq); lvm is "N/A" except as root with LVM tools, where it is left out; ' +
       'interface facts carry no module, features or bonding details; custom facts (ansible_local, facts.d) are empty; ' +
       'virtualization does not run dmidecode. All subsets are gathered (the cost is one round trip either way); ' +
       'gather_subset is recorded. Runs in check mode.',

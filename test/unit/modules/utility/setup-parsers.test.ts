@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { bytesToHuman, deviceFacts } from '../../../../modules/utility/setup-devices.js';
 import { dateFacts } from '../../../../modules/utility/setup-facts.js';
 import { cpuFacts, dmiFacts, memoryFacts, mountFacts, parseDmi } from '../../../../modules/utility/setup-hardware.js';
 import { parseAddrs6 } from '../../../../modules/utility/setup-network.js';
@@ -134,5 +135,43 @@ describe('date_time', () => {
   it('one line only (busybox date without -f, %N unsupported): tz_dst falls back to tz, micro to zeros', () => {
     const f = dateFacts('2024|03|05|14|07|09|1709647629|UTC|+0000|Tuesday|2|10|N').date_time as Record<string, string>;
     expect(f).toMatchObject({ tz_dst: 'UTC', iso8601: '2024-03-05T14:07:09Z', iso8601_micro: '2024-03-05T14:07:09.000000Z', iso8601_basic: '20240305T140709000000' });
+  });
+});
+
+describe('block devices', () => {
+  it('disk with partitions, LVM holder, links by id/uuid/label, masters, wwn, PCI host', () => {
+    const f = deviceFacts({
+      blockdev: [
+        'sda removable 0', 'sda size 41943040', 'sda queue/rotational 1', 'sda queue/scheduler none [mq-deadline]',
+        'sda queue/logical_block_size 512', 'sda device/vendor ATA', 'sda device/model QEMU HARDDISK',
+        'sda part:sda1 start 2048', 'sda part:sda1 size 2097152', 'sda part:sda2 start 2099200', 'sda part:sda2 size 39841792',
+        'sda part:sda2 holder dm-0 vg0-root', 'sda part:sdaX size 1', 'dm-0 size 39841792', 'dm-0 queue/scheduler none',
+      ].join('\n'),
+      blocklinks: 'total 0\nlrwxrwxrwx 1 root root 0 Jan 1 00:00 sda -> ../devices/pci0000:00/0000:00:1f.2/ata1/host0/target0:0:0/0:0:0:0/block/sda\n' +
+        'lrwxrwxrwx 1 root root 0 Jan 1 00:00 dm-0 -> ../devices/virtual/block/dm-0',
+      disklinks: '/dev/disk/by-id:\ntotal 0\nlrwxrwxrwx 1 root root 9 Jan 1 00:00 wwn-0x5000c500a1b2c3d4 -> ../../sda\n' +
+        'lrwxrwxrwx 1 root root 9 Jan 1 00:00 ata-QEMU_HARDDISK_QM1 -> ../../sda\nlrwxrwxrwx 1 root root 10 Jan 1 00:00 dm-name-vg0-root -> ../../dm-0\n\n' +
+        '/dev/disk/by-uuid:\nlrwxrwxrwx 1 root root 10 Jan 1 00:00 7d1e-aa -> ../../sda1\n\n/dev/disk/by-label:\nlrwxrwxrwx 1 root root 10 Jan 1 00:00 boot -> ../../sda1\n' +
+        '/sys/block/dm-0/slaves/sda2',
+      lspci: '0000:00:1f.2 SATA controller: Intel Corporation 82801IR/IO/IH (ICH9R/DO/DH) 6 port SATA Controller [AHCI mode] (rev 02)',
+    });
+    const sda = (f.devices as Record<string, Record<string, unknown>>).sda!;
+    expect(sda).toMatchObject({
+      virtual: 1, vendor: 'ATA', model: 'QEMU HARDDISK', removable: '0', rotational: '1', scheduler_mode: 'mq-deadline', sectors: '41943040',
+      sectorsize: '512', size: '20.00 GB', wwn: '0x5000c500a1b2c3d4', holders: [], sas_address: null, support_discard: null,
+      host: 'SATA controller: Intel Corporation 82801IR/IO/IH (ICH9R/DO/DH) 6 port SATA Controller [AHCI mode] (rev 02)',
+      links: { ids: ['ata-QEMU_HARDDISK_QM1', 'wwn-0x5000c500a1b2c3d4'], uuids: [], labels: [], masters: [] },
+    });
+    expect(Object.keys(sda.partitions as object)).toEqual(['sda1', 'sda2']);
+    expect((sda.partitions as Record<string, unknown>).sda1).toEqual({
+      links: { ids: [], uuids: ['7d1e-aa'], labels: ['boot'], masters: [] }, start: '2048', sectors: '2097152', sectorsize: '512',
+      size: '1.00 GB', uuid: '7d1e-aa', holders: [],
+    });
+    expect((sda.partitions as Record<string, Record<string, unknown>>).sda2!.holders).toEqual(['vg0-root']);
+    expect(f.device_links).toMatchObject({ masters: { sda2: ['dm-0'] }, ids: { 'dm-0': ['dm-name-vg0-root'] } });
+    expect((f.devices as Record<string, Record<string, unknown>>)['dm-0']).toMatchObject({ host: '', scheduler_mode: '', sectorsize: '512' });
+  });
+  it('sizes as bytes_to_human', () => {
+    expect([0, 1023, 1024, 256 * 2 ** 30, 1.5 * 2 ** 40].map(bytesToHuman)).toEqual(['0.00 Bytes', '1023.00 Bytes', '1.00 KB', '256.00 GB', '1.50 TB']);
   });
 });
