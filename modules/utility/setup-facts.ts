@@ -110,8 +110,10 @@ export function serviceMgr(text: string): string {
   return comm;
 }
 
-export function userFacts(text: string): Facts {
-  const [name = '', uid = '', gid = '', pw = '', ruid = uid, rgid = gid] = lines(text);
+/** id -un, id -u, id -g, the passwd entry; real ids from the python probe's "@ids UID GID" (else the effective ones). */
+export function userFacts(text: string, python = ''): Facts {
+  const [name = '', uid = '', gid = '', pw = ''] = lines(text);
+  const [ruid = uid, rgid = gid] = lines(python).find((l) => l.startsWith('@ids '))?.split(' ').slice(1) ?? [];
   const f = pw.split(':');
   return {
     user_id: name,

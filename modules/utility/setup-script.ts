@@ -16,9 +16,9 @@ const BASENAME_Q = '${q##*/}';
 export const SETUP_SCRIPT = String.raw`
 s() { printf '\n@@tsplay:%s\n' "$1"; }
 r() { for f in "$@"; do [ -r "$f" ] && while IFS= read -r l || [ -n "$l" ]; do printf '%s\n' "$l"; done < "$f"; done; } 2>/dev/null
-s nodename; uname -n
-s fqdn; set -- $(getent ahosts "$(uname -n)" 2>/dev/null); [ -n "$1" ] && getent hosts "$1" 2>/dev/null
-s uname; uname -s; uname -r; uname -m; uname -v
+s nodename; n=$(uname -n); echo "$n"
+s fqdn; set -- $(getent ahosts "$n" 2>/dev/null); [ -n "$1" ] && getent hosts "$1" 2>/dev/null
+s uname; uname -s -r -m; uname -v
 s os_release; if [ -r /etc/os-release ]; then r /etc/os-release; else r /usr/lib/os-release; fi
 s debian_version; r /etc/debian_version
 s redhat_release; r /etc/redhat-release
@@ -52,14 +52,12 @@ s vxid; grep '^VxID:' /proc/self/status 2>/dev/null
 s modules; [ -r /proc/modules ] && while read -r m x; do case "$m" in kvm|vboxdrv|virtio) echo "$m" ;; esac; done < /proc/modules
 s init; r /proc/1/comm; [ -d /run/systemd/system ] && echo '@systemd_dir'; [ -x /sbin/openrc-run ] && echo '@openrc'; [ -d /etc/init.d ] && echo '@initd'
 s pkg; for c in apt-get dnf yum zypper apk pacman; do command -v "$c" >/dev/null 2>&1 && echo "$c"; done
-s user; id -un; id -u; id -g; getent passwd "$(id -un)" 2>/dev/null; id -ru; id -rg
+s user; un=$(id -un); uid=$(id -u); echo "$un"; echo "$uid"; id -g; getent passwd "$un" 2>/dev/null
 s python; py=/usr/bin/python3; [ -x $py ] || py=$(command -v python3); [ -n "$py" ] && $py -c 'import sys; v=sys.version_info; print(sys.executable); print(v[0], v[1], v[2], v[3], v[4])
-try:
- import ssl; print("@ssl")
-except Exception: pass
-try:
- import selinux; print("@selinux")
-except Exception: pass' 2>/dev/null
+import os; print("@ids", os.getuid(), os.getgid())
+from importlib.util import find_spec as f
+for m in ("ssl", "selinux"):
+ if f(m): print("@" + m)' 2>/dev/null
 s selinux; command -v getenforce >/dev/null 2>&1 && getenforce; [ -d /sys/fs/selinux ] && echo '@sysfs'; grep -E '^SELINUX(TYPE)?=' /etc/selinux/config 2>/dev/null
 s date; df='+%Y|%m|%d|%H|%M|%S|%s|%Z|%z|%A|%w|%W|%N'; printf 'now\njan 1\njul 1\n' | date -f - "$df" 2>/dev/null || date "$df"
 s dns; r /etc/resolv.conf
@@ -68,7 +66,7 @@ s cmdline; r /proc/cmdline
 s ssh_keys; for d in /etc/ssh /etc/openssh /etc; do for a in dsa rsa ecdsa ed25519; do k="$d/ssh_host_$a""_key.pub"; [ -r "$k" ] && printf '%s %s ' "$d" "$a" && r "$k"; done; done
 s misc; [ -d /sys/kernel/security/apparmor ] && echo '@apparmor'; { read -r v < /proc/sys/crypto/fips_enabled && echo "fips=$v"; } 2>/dev/null; [ -n "$debian_chroot" ] && echo 'chroot=1'; if [ -e /proc/1/root/. ]; then [ / -ef /proc/1/root/. ] && echo 'chroot=0' || echo 'chroot=1'; else echo "rootino=$(ls -di / 2>/dev/null)"; fi
 s caps; command -v capsh >/dev/null 2>&1 && capsh --print 2>/dev/null
-s lvm; [ "$(id -u)" = 0 ] && command -v vgs >/dev/null 2>&1 && echo '@vgs'
+s lvm; [ "$uid" = 0 ] && command -v vgs >/dev/null 2>&1 && echo '@vgs'
 s iscsi; grep '^InitiatorName=' /etc/iscsi/initiatorname.iscsi 2>/dev/null
 s hostnqn; r /etc/nvme/hostnqn
 s fc; r /sys/class/fc_host/*/port_name

@@ -27,7 +27,11 @@ const SIXTY_FOUR_BIT = /^(x86_64|amd64|aarch64|arm64|ppc64|ppc64le|s390x|riscv64
 function platformFacts(s: Record<string, string>): Facts {
   const nodename = splitLines(s.nodename)[0] ?? '';
   const fqdn = fqdnFromHosts(s.fqdn ?? '', nodename);
-  const [system = '', kernel = '', machine = '', kernelVersion = ''] = splitLines(s.uname);
+  const unameLines = splitLines(s.uname);
+  // `uname -s -r -m` on one line, then `uname -v` (older recordings: one value a line)
+  const head = unameLines.length === 2 ? unameLines[0]!.split(/\s+/) : unameLines.slice(0, 3);
+  const [system = '', kernel = '', machine = ''] = head;
+  const kernelVersion = unameLines[unameLines.length === 2 ? 1 : 3] ?? '';
   const bits = SIXTY_FOUR_BIT.test(machine) ? '64' : '32';
   const facts: Facts = {
     hostname: nodename.split('.')[0], nodename, fqdn, domain: fqdn.split('.').slice(1).join('.'),
@@ -72,7 +76,7 @@ export function parseSetupOutput(out: string): Facts {
     ...hardwareFacts(s, String(platform.architecture)),
     service_mgr: serviceMgr(s.init ?? ''),
     pkg_mgr: pkgMgr(String(dist.os_family), splitLines(s.pkg)),
-    ...userFacts(s.user ?? ''),
+    ...userFacts(s.user ?? '', s.python ?? ''),
     ...pythonFacts(s.python ?? ''),
     ...selinuxFacts(s.selinux ?? ''),
     ...dateFacts(s.date ?? ''),
