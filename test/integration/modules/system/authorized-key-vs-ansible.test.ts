@@ -6,7 +6,7 @@
  * The user is root with explicit paths: nobody's real authorized_keys is touched.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -114,5 +114,19 @@ describe('authorized_key on this machine', () => {
     expect((await runModule(authorizedKey, { user: 'root', path: file, key: A }, makeTestContext())).result.status).toBe('changed');
     expect(readFileSync(file, 'utf8')).toBe(`${A} \n`);
     expect(existsSync('PWNED1') || existsSync('PWNED2') || existsSync(join(dir, 'PWNED1'))).toBe(false);
+  });
+
+  it('follow writes through a symlinked file; without it the link is replaced by the file (as atomic_move)', async () => {
+    const real = join(dir, 'real_keys');
+    writeFileSync(real, `${B}\n`);
+    symlinkSync(real, join(dir, 'via_link'));
+    symlinkSync(real, join(dir, 'plain_link'));
+    await runModule(authorizedKey, { user: 'root', path: join(dir, 'via_link'), key: A, follow: true }, makeTestContext());
+    expect(lstatSync(join(dir, 'via_link')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(real, 'utf8')).toBe(`${B}\n${A} \n`);
+    await runModule(authorizedKey, { user: 'root', path: join(dir, 'plain_link'), key: C }, makeTestContext());
+    expect(lstatSync(join(dir, 'plain_link')).isSymbolicLink()).toBe(false);
+    expect(readFileSync(join(dir, 'plain_link'), 'utf8')).toBe(`${B}\n${A} \n${C}\n`);
+    expect(readFileSync(real, 'utf8')).toBe(`${B}\n${A} \n`);
   });
 });
