@@ -19,13 +19,19 @@ export function randomName(prefix: string, suffix: string): string {
   return `${prefix}${mid}${suffix}`;
 }
 
+/** ~ and ~/x expand on the host, as Ansible's path type; the rest is data. */
+function hostPath(path: string): string {
+  if (path === '~') return '"$HOME"';
+  return path.startsWith('~/') ? `"$HOME"/${shellQuote(path.slice(2))}` : shellQuote(path);
+}
+
 /**
  * Creates the file (exclusively: noclobber, umask 077, so 0600) or the
  * directory (mkdir -m 700) and prints its stat, or `E errno`.
  * Without path: $TMPDIR, else /tmp (Python's gettempdir, roughly).
  */
 export function tempfileScript(p: TempfileParams, name: string): string {
-  const dir = p.path !== undefined && p.path !== '' ? shellQuote(p.path) : '"${TMPDIR:-/tmp}"';
+  const dir = p.path !== undefined && p.path !== '' ? hostPath(p.path) : '"${TMPDIR:-/tmp}"';
   const create = (p.state ?? 'file') === 'directory' ? 'mkdir -m 700 -- "$f"' : '( umask 077; set -C; : > "$f" )';
   return [
     `d=${dir}; f="$d"/${shellQuote(name)}; printf 'P %s\\n' "$f"`,
@@ -83,7 +89,7 @@ export const tempfile = defineModule<TempfileParams, undefined>({
     additionalProperties: false,
     properties: {
       state: { description: 'Create a file or a directory.', enum: ['file', 'directory'], default: 'file' },
-      path: { description: 'Directory to create it in; default the system temporary directory ($TMPDIR or /tmp).', type: 'string' },
+      path: { description: 'Directory to create it in (~ is the remote user\'s home); default the system temporary directory ($TMPDIR or /tmp).', type: 'string' },
       prefix: { description: 'Start of the name.', type: 'string', default: 'ansible.' },
       suffix: { description: 'End of the name.', type: 'string', default: '' },
     },

@@ -29,6 +29,7 @@ describe('tempfile: pure parts', () => {
     const s = tempfileScript({ path: "/a b/$(x)'" }, "p'q");
     expect(s).toContain(`d='/a b/$(x)'\\'''; f="$d"/'p'\\''q'`);
     expect(tempfileScript({}, 'n')).toContain('d="${TMPDIR:-/tmp}";');
+    expect(tempfileScript({ path: '~/w x' }, 'n')).toContain(`d="$HOME"/'w x';`);
     expect(tempfileScript({ state: 'directory' }, 'n')).toContain('mkdir -m 700 -- "$f"');
   });
 
