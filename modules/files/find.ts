@@ -164,7 +164,7 @@ export const find = defineModule<FindParams, FindFacts>({
     additionalProperties: false,
     anyOf: [{ required: ['paths'] }, { required: ['path'] }, { required: ['name'] }],
     properties: {
-      paths: { description: 'Directories to search (a list, or a comma-separated string); ~ is expanded on the host.', type: ['string', 'array'], items: { type: 'string' } },
+      paths: { description: 'Directories to search (a list, or a comma-separated string); ~ is expanded on the host, $VARS are not (Ansible expands them): pass the value.', type: ['string', 'array'], items: { type: 'string' } },
       path: { description: 'Alias of paths.', type: ['string', 'array'], items: { type: 'string' } },
       name: { description: 'Alias of paths.', type: ['string', 'array'], items: { type: 'string' } },
       patterns: { description: 'Base-name patterns, any of which must match: shell globs, or Python regexes with use_regex.', type: ['string', 'array'], items: { type: 'string' } },
