@@ -18,7 +18,8 @@ describe('file module definitions', () => {
     expect(mod.doc.short.length).toBeGreaterThan(5);
     expect(Array.isArray(parse(mod.doc.examples!))).toBe(true);
     expect(Object.keys(mod.doc.returns ?? {}).length).toBeGreaterThan(0);
-    expect(mod.probe).toBeTypeOf('function');
+    // tempfile has nothing to look at first: its name is random (check mode skips it, as Ansible)
+    if (name !== 'tempfile') expect(mod.probe).toBeTypeOf('function');
   });
 
   it('rejects unknown and mistyped parameters', () => {
