@@ -4,6 +4,11 @@ import type { DynamicInclude, Task, VarsMap } from '../playbook/model.js';
 export class HostState {
   /** gathered facts (ansible_facts) */
   facts: VarsMap = {};
+  /**
+   * facts a module returned without the ansible_ prefix (getent_passwd):
+   * Ansible also gives them as variables of that name
+   */
+  plainFacts: VarsMap = {};
   /** set_fact results */
   setFacts: VarsMap = {};
   /** include_vars results (just below set_fact) */

@@ -64,7 +64,11 @@ async function applyMeta(bc: BatchContext, action: string, hit: GroupEntry[], ou
     case 'clear_facts':
       // as Ansible 2.14: the fact cache of every host of the play, whichever host triggered it;
       // set_fact values (also of cacheable ones) and include_vars stay, as Ansible's non-persistent facts
-      for (const h of pc.playHosts) hostStateOf(run.hosts, h).facts = {};
+      for (const h of pc.playHosts) {
+        const s = hostStateOf(run.hosts, h);
+        s.facts = {};
+        s.plainFacts = {};
+      }
       return;
     case 'clear_host_errors':
       for (const h of pc.playHosts) {

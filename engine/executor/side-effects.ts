@@ -29,7 +29,9 @@ export function applySideEffects(t: EffectTarget, result: TaskResult): void {
       // cacheable: also stored as facts, so they survive as ansible_facts
       if (data.cacheable === true) Object.assign(hostStateOf(t.run.hosts, t.factsHost).facts, facts);
     } else {
-      Object.assign(hostStateOf(t.run.hosts, t.factsHost).facts, withoutAnsiblePrefix(facts));
+      const state = hostStateOf(t.run.hosts, t.factsHost);
+      Object.assign(state.facts, withoutAnsiblePrefix(facts));
+      for (const [k, v] of Object.entries(facts)) if (!k.startsWith('ansible_')) state.plainFacts[k] = v;
     }
   }
   const included = asMap(data.include_vars);

@@ -28,6 +28,7 @@ export function taskVarsFor(req: VarsRequest): VarsMap {
     roleDefaults: roles.map((r) => r.defaults),
     host: layersOf(run, req.host),
     facts: state.facts,
+    plainFacts: state.plainFacts,
     playVars: pc.play.vars,
     varsFiles: [pc.varsFiles.get(req.host) ?? {}],
     roleVars: roles.map((r) => r.vars),

@@ -82,6 +82,8 @@ export interface TaskVarsInput {
   roleDefaults: VarsMap[];
   host: HostVarLayers;
   facts: VarsMap;
+  /** facts returned without the ansible_ prefix (getent_passwd), also variables of that name */
+  plainFacts?: VarsMap;
   playVars: VarsMap;
   varsFiles: VarsMap[];
   roleVars: VarsMap[];

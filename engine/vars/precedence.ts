@@ -15,6 +15,8 @@ export interface TaskVarsInput {
   host: HostVarLayers;
   /** gathered facts, without the `ansible_` prefix (as in `ansible_facts`) */
   facts?: VarsMap;
+  /** facts a module returned without the prefix (getent_passwd): also variables of that name, at the facts level */
+  plainFacts?: VarsMap;
   playVars?: VarsMap;
   /** vars_files of the play: one merged map, or the files in order */
   varsFiles?: VarsMap | VarsMap[];
@@ -85,6 +87,7 @@ export function buildTaskVars(input: TaskVarsInput): VarsMap {
       ? [input.host.merged]
       : [input.host.inventoryGroupVars, input.host.playbookGroupVars, input.host.inventoryHostVars, input.host.playbookHostVars]),
     input.facts ? factVars(input.facts) : undefined,
+    input.plainFacts,
     input.playVars,
     ...[input.varsFiles ?? []].flat(),
     ...(input.roleVars ?? []),
