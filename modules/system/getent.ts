@@ -72,9 +72,9 @@ export const getent = defineModule<GetentParams, GetentFacts>({
     description:
       'Runs getent DATABASE [KEY] once and sets the fact getent_<database>: each entry\'s first field -> the list of the other fields ' +
       "(split on ':' for passwd, shadow, group and gshadow, on whitespace otherwise); a key returned twice becomes a list of lists. " +
-      'Read as ansible_facts.getent_passwd. shadow and gshadow hold password hashes: use no_log on such tasks. Runs in check mode.',
+      'Read as getent_passwd or ansible_facts.getent_passwd. shadow and gshadow hold password hashes: use no_log on such tasks. Runs in check mode.',
     examples: `- getent: { database: passwd, key: postgres }
-- debug: { msg: "home {{ ansible_facts.getent_passwd.postgres[4] }}" }
+- debug: { msg: "home {{ getent_passwd.postgres[4] }}" }
 - getent: { database: services, key: http, fail_key: false }
 - getent: { database: group, split: ':' }`,
     returns: {
