@@ -19,7 +19,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
     }
     const pb = prep.playbook!;
     const tasks = pb.plays.reduce((n, p) => n + p.sections.reduce((m, s) => m + s.tasks.length, 0) + p.handlers.length, 0);
-    process.stdout.write(`${prep.playbookFile}: ok (${pb.plays.length} play${pb.plays.length === 1 ? '' : 's'}, ${tasks} tasks and handlers at top level)\n`);
+    process.stdout.write(`${prep.playbookFile}: ok (${pb.plays.length} play${pb.plays.length === 1 ? '' : 's'}, ${tasks} task${tasks === 1 ? '' : 's'} and handlers at top level)\n`);
     return ExitCode.ok;
   } catch (e) {
     return reportError(e);

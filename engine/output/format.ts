@@ -3,6 +3,7 @@ import { createTwoFilesPatch } from 'diff';
 import { formatPos } from '../errors.js';
 import type { FileDiff, TaskResult } from '../results.js';
 import type { HostStats, TaskRef } from './events.js';
+import { pyStr } from '../vars/pyvalues.js';
 
 export interface Colors {
   green(s: string): string;
@@ -81,7 +82,8 @@ export function formatDuration(ms: number): string {
 
 export function itemLabel(item: unknown): string {
   if (item === undefined) return '';
-  const s = typeof item === 'string' ? item : JSON.stringify(item);
+  // Python's str() as Ansible prints it: {'name': 'x'}, None (a no_log item)
+  const s = pyStr(item);
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 

@@ -87,3 +87,14 @@ describe('debug in a loop', () => {
     expect(out.text()).toBe('ok: [h1] => {\n    "msg": {\n        "a": [\n            {\n                "y": 2,\n                "z": 1\n            }\n        ],\n        "b": 1\n    }\n}\n');
   });
 });
+
+describe('item labels as Ansible prints them (Python str)', () => {
+  it('dicts and lists in Python form, a no_log item as None, long labels cut', async () => {
+    const { itemLabel } = await import('../../../engine/output/format.js');
+    expect(itemLabel({ name: 'x', n: 1 })).toBe("{'name': 'x', 'n': 1}");
+    expect(itemLabel(['a', true])).toBe("['a', True]");
+    expect(itemLabel(null)).toBe('None');
+    expect(itemLabel('plain')).toBe('plain');
+    expect(itemLabel('y'.repeat(80))).toBe(`${'y'.repeat(57)}...`);
+  });
+});
