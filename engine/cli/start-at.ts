@@ -13,18 +13,10 @@
 import { TsplayError } from '../errors.js';
 import type { RunEvent } from '../output/index.js';
 import type { Playbook, TaskNode } from '../playbook/model.js';
+import { startAtMatches } from '../executor/task-step.js';
 
-/** The executor's rule: the name or "ROLE : name", exactly or as a shell glob (Ansible's fnmatch). */
-export function startAtMatches(name: string, wanted: string): boolean {
-  if (name === wanted) return true;
-  if (!/[*?[]/.test(wanted)) return false;
-  const re = wanted.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  try {
-    return new RegExp(`^${re}$`).test(name);
-  } catch {
-    return false;
-  }
-}
+/** The executor's own rule, so the pre-run check and the run agree. */
+export { startAtMatches } from '../executor/task-step.js';
 
 interface StaticTasks {
   /** each task's name and "role : name" (unnamed tasks cannot be started at) */

@@ -45,7 +45,7 @@ export async function selectTask(bc: BatchContext, task: Task, scope: Scope, imp
   if (implicit) return true;
   if (run.startAtPending) {
     const names = [task.name, task.role && task.name ? `${task.role.name} : ${task.name}` : undefined];
-    if (!names.some((n) => n !== undefined && startsHere(n, run.opts.startAtTask!))) return false;
+    if (!names.some((n) => n !== undefined && startAtMatches(n, run.opts.startAtTask!))) return false;
     run.startAtPending = false;
   }
   if (!run.opts.step) return true;
@@ -169,8 +169,8 @@ function stopForFatalError(bc: BatchContext, host: string, ref: TaskRef): void {
   }
 }
 
-/** --start-at-task matches the name exactly or as a shell glob (Ansible's fnmatch). */
-function startsHere(name: string, wanted: string): boolean {
+/** --start-at-task matches the name exactly or as a shell glob (Ansible's fnmatch); also used by the CLI's pre-run check. */
+export function startAtMatches(name: string, wanted: string): boolean {
   if (name === wanted) return true;
   if (!/[*?[]/.test(wanted)) return false;
   const re = wanted.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
