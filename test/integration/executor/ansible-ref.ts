@@ -1,8 +1,10 @@
 /**
- * Shared by the differential tests that run ansible-playbook against the
- * sshd harness beside tsplay: its environment, and the files a run left.
+ * Shared by the differential tests that run ansible-playbook beside tsplay:
+ * its environment for the sshd harness, the files a run left, and the
+ * registered results of one module's cases on localhost.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -33,4 +35,21 @@ export function fileTree(dir: string): Record<string, string> {
     out[f] = st.isDirectory() ? 'dir' : `${(st.mode & 0o777).toString(8)} ${readFileSync(p, 'utf8')}`;
   }
   return out;
+}
+
+/**
+ * Runs one task per case of `module` on localhost (local connection) with
+ * ansible-playbook and returns the registered results in order. `taskExtra`
+ * is appended to each task (e.g. "\n      ignore_errors: true").
+ */
+export function registeredByAnsible(dir: string, module: string, cases: readonly object[], taskExtra = ''): Record<string, unknown>[] {
+  const tasks = cases.map((c, i) => `    - ${module}: ${JSON.stringify(c)}\n      register: r${i}${taskExtra}`).join('\n');
+  const out = join(dir, 'ansible.json');
+  const all = cases.map((_c, i) => `r${i}`).join(',');
+  writeFileSync(join(dir, 'pb.yml'), `- hosts: localhost\n  gather_facts: false\n  tasks:\n${tasks}\n    - copy: { dest: ${out}, content: "{{ [${all}] | to_json }}" }\n`);
+  execFileSync('ansible-playbook', ['-i', 'localhost,', '-c', 'local', join(dir, 'pb.yml')], {
+    env: { ...process.env, ANSIBLE_LOCALHOST_WARNING: 'false', ANSIBLE_NOCOLOR: '1' },
+    timeout: 90_000,
+  });
+  return JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>[];
 }

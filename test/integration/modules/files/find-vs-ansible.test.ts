@@ -6,13 +6,14 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { find } from '../../../../modules/files/find.js';
 import { makeTestContext } from '../../../helpers/ctx-utility-context.js';
 import { runFind } from '../../../unit/modules/files/find-run.js';
+import { registeredByAnsible } from '../../executor/ansible-ref.js';
 
 const hasAnsible = existsSync('/usr/bin/ansible-playbook');
 const dir = mkdtempSync(join(tmpdir(), 'tsplay-find-'));
@@ -54,15 +55,7 @@ const CASES: Record<string, unknown>[] = [
 let theirs: Record<string, unknown>[] = [];
 
 function runAnsible(): Record<string, unknown>[] {
-  const tasks = CASES.map((c, i) => `    - find: ${JSON.stringify(c)}\n      register: r${i}`).join('\n');
-  const out = join(dir, 'ansible.json');
-  const all = CASES.map((_c, i) => `r${i}`).join(',');
-  writeFileSync(join(dir, 'pb.yml'), `- hosts: localhost\n  gather_facts: false\n  tasks:\n${tasks}\n    - copy: { dest: ${out}, content: "{{ [${all}] | to_json }}" }\n`);
-  execFileSync('ansible-playbook', ['-i', 'localhost,', '-c', 'local', join(dir, 'pb.yml')], {
-    env: { ...process.env, ANSIBLE_LOCALHOST_WARNING: 'false', ANSIBLE_NOCOLOR: '1' },
-    timeout: 90_000,
-  });
-  return JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>[];
+  return registeredByAnsible(dir, 'find', CASES);
 }
 
 /** atime moves as either tool reads files (contains, checksum); everything else must be equal. */

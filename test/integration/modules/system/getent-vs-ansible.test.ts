@@ -3,14 +3,14 @@
  * getent_<database> facts, messages and failures for the same tasks
  * (skipped when ansible-playbook is absent).
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getent } from '../../../../modules/system/getent.js';
 import { makeTestContext } from '../../../helpers/ctx-utility-context.js';
 import { runReadOnly } from '../../../unit/modules/files/find-run.js';
+import { registeredByAnsible } from '../../executor/ansible-ref.js';
 
 const hasAnsible = existsSync('/usr/bin/ansible-playbook');
 const dir = mkdtempSync(join(tmpdir(), 'tsplay-getent-'));
@@ -32,15 +32,7 @@ const CASES: Record<string, unknown>[] = [
 let theirs: Record<string, unknown>[] = [];
 
 function runAnsible(): Record<string, unknown>[] {
-  const tasks = CASES.map((c, i) => `    - getent: ${JSON.stringify(c)}\n      register: r${i}\n      ignore_errors: true`).join('\n');
-  const out = join(dir, 'ansible.json');
-  const all = CASES.map((_c, i) => `r${i}`).join(',');
-  writeFileSync(join(dir, 'pb.yml'), `- hosts: localhost\n  gather_facts: false\n  tasks:\n${tasks}\n    - copy: { dest: ${out}, content: "{{ [${all}] | to_json }}" }\n`);
-  execFileSync('ansible-playbook', ['-i', 'localhost,', '-c', 'local', join(dir, 'pb.yml')], {
-    env: { ...process.env, ANSIBLE_LOCALHOST_WARNING: 'false', ANSIBLE_NOCOLOR: '1' },
-    timeout: 90_000,
-  });
-  return JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>[];
+  return registeredByAnsible(dir, 'getent', CASES, '\n      ignore_errors: true');
 }
 
 /** Ansible's registered result without its interpreter-discovery fact. */

@@ -14,6 +14,7 @@ import { runPlaybook } from '../../../../engine/executor/index.js';
 import { ConnectionPool } from '../../../../engine/connection/index.js';
 import { loadPlaybook } from '../../../../engine/playbook/index.js';
 import { loadInventory } from '../../../../engine/inventory/index.js';
+import { ansibleSshdEnv } from '../../executor/ansible-ref.js';
 
 const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBxyz parity@test';
 const OLD = 'ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABold old@test';
@@ -86,15 +87,7 @@ describe.skipIf(!sshdAvailable() || !existsSync('/usr/bin/ansible-playbook'))('f
   async function runAnsible(check: boolean): Promise<Record<string, Record<string, number>>> {
     const args = ['-i', join(dir, 'hosts.ini'), join(dir, 'site.yml'), '-e', 'flavour=ansible', ...(check ? ['--check'] : [])];
     const child = spawn('ansible-playbook', args, {
-      env: {
-        ...process.env,
-        ANSIBLE_STDOUT_CALLBACK: 'json',
-        ANSIBLE_SSH_ARGS: `-o UserKnownHostsFile=${sshd.knownHostsPath} -o StrictHostKeyChecking=yes -o ControlMaster=auto -o ControlPersist=60s`,
-        ANSIBLE_SSH_CONTROL_PATH_DIR: join(dir, '.cp'),
-        ANSIBLE_PIPELINING: '1',
-        ANSIBLE_LOCAL_TEMP: join(dir, '.ansible-tmp'),
-        ANSIBLE_NOCOLOR: '1',
-      },
+      env: ansibleSshdEnv(dir, sshd.knownHostsPath, { ANSIBLE_PIPELINING: '1' }),
     });
     let stdout = '';
     let stderr = '';

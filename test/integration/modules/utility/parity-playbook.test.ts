@@ -19,6 +19,7 @@ import { getModule, registerModule } from '../../../../modules/registry.js';
 import { fileModules } from '../../../../modules/files/index.js';
 import { commandModules } from '../../../../modules/commands/index.js';
 import { utilityModules } from '../../../../modules/utility/index.js';
+import { ansibleSshdEnv } from '../../executor/ansible-ref.js';
 
 for (const m of [...fileModules, ...commandModules, ...utilityModules]) if (!getModule(m.name)) registerModule(m);
 
@@ -114,15 +115,7 @@ describe.skipIf(!sshdAvailable() || !existsSync('/usr/bin/ansible-playbook'))('c
   /** async: the HTTP server in this process must keep answering while ansible runs */
   async function runAnsible(): Promise<Record<string, Record<string, number>>> {
     const child = spawn('ansible-playbook', ['-i', join(dir, 'hosts.ini'), join(dir, 'site.yml'), '-e', 'flavour=ansible'], {
-      env: {
-        ...process.env,
-        ANSIBLE_STDOUT_CALLBACK: 'json',
-        ANSIBLE_SSH_ARGS: `-o UserKnownHostsFile=${sshd.knownHostsPath} -o StrictHostKeyChecking=yes -o ControlMaster=auto -o ControlPersist=60s`,
-        ANSIBLE_SSH_CONTROL_PATH_DIR: join(dir, '.cp'),
-        ANSIBLE_PIPELINING: '1',
-        ANSIBLE_LOCAL_TEMP: join(dir, '.ansible-tmp'),
-        ANSIBLE_NOCOLOR: '1',
-      },
+      env: ansibleSshdEnv(dir, sshd.knownHostsPath, { ANSIBLE_PIPELINING: '1' }),
     });
     let stdout = '';
     let stderr = '';
